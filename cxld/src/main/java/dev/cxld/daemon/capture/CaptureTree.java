@@ -45,8 +45,7 @@ public final class CaptureTree {
                 case WRITE_ONLY:
                 case UNREADABLE:
                     Files.createDirectories(target.getParent());
-                    Files.deleteIfExists(target);
-                    Files.createFile(target);
+                    Files.write(target, new byte[0]);
                     setMode(target, e.mode());
                     break;
                 case LINK:
@@ -70,7 +69,8 @@ public final class CaptureTree {
         return p;
     }
 
-    private static void setMode(Path file, String mode) throws IOException {
+    /** Sets the permission bits of {@code file} from an octal string such as {@code 0200}. */
+    static void setMode(Path file, String mode) throws IOException {
         int m = Integer.parseInt(mode, 8);
         StringBuilder rwx = new StringBuilder();
         String letters = "rwxrwxrwx";

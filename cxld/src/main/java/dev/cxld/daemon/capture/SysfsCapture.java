@@ -212,25 +212,29 @@ public final class SysfsCapture {
         boolean readable = perms.contains(PosixFilePermission.OWNER_READ)
                 || perms.contains(PosixFilePermission.GROUP_READ)
                 || perms.contains(PosixFilePermission.OTHERS_READ);
-        Path copy = out.resolve(rel);
+        ManifestEntry entry;
+        byte[] content = new byte[0];
         if (!readable) {
-            entries.put(rel, new ManifestEntry(ManifestEntry.Kind.WRITE_ONLY, rel, mode, null));
-            return;
+            entry = new ManifestEntry(ManifestEntry.Kind.WRITE_ONLY, rel, mode, null);
+        } else {
+            try {
+                content = reader.read(file, MAX_ATTRIBUTE_BYTES);
+                entry = new ManifestEntry(ManifestEntry.Kind.FILE, rel, mode, null);
+            } catch (IOException e) {
+                entry = new ManifestEntry(ManifestEntry.Kind.UNREADABLE, rel, mode, reason(e));
+            }
+            if (content.length > MAX_ATTRIBUTE_BYTES) {
+                content = new byte[0];
+                entry = new ManifestEntry(ManifestEntry.Kind.UNREADABLE, rel, mode,
+                        "larger than " + MAX_ATTRIBUTE_BYTES + " bytes, not captured");
+            }
         }
-        byte[] content;
-        try {
-            content = reader.read(file, MAX_ATTRIBUTE_BYTES);
-        } catch (IOException e) {
-            entries.put(rel, new ManifestEntry(ManifestEntry.Kind.UNREADABLE, rel, mode, reason(e)));
-            return;
-        }
-        if (content.length > MAX_ATTRIBUTE_BYTES) {
-            entries.put(rel, new ManifestEntry(ManifestEntry.Kind.UNREADABLE, rel, mode,
-                    "larger than " + MAX_ATTRIBUTE_BYTES + " bytes, not captured"));
-            return;
-        }
+        // Write-only and unreadable attributes exist in the copy too (empty), so that a reader of
+        // the tree sees the same attributes as on the live system.
+        Path copy = out.resolve(rel);
         Files.write(copy, content);
-        entries.put(rel, new ManifestEntry(ManifestEntry.Kind.FILE, rel, mode, null));
+        CaptureTree.setMode(copy, mode);
+        entries.put(rel, entry);
     }
 
     private static String reason(IOException e) {

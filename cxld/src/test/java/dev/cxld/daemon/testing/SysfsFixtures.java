@@ -1,0 +1,51 @@
+package dev.cxld.daemon.testing;
+
+import dev.cxld.daemon.capture.CaptureTree;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The sysfs trees captured from QEMU guests by {@code test/vm/capture-fixtures}, kept under
+ * {@code src/test/resources/sysfs/<topology>-<state>} without symlinks, and turned back into real
+ * trees for a test.
+ */
+public final class SysfsFixtures {
+    private SysfsFixtures() {}
+
+    /** Names of all captured fixtures, e.g. {@code ram3-committed}. */
+    public static List<String> names() throws IOException {
+        try (Stream<Path> s = Files.list(resource("sysfs"))) {
+            return s.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
+        }
+    }
+
+    /** Materializes fixture {@code name} under {@code dir}/name and returns that sysfs root. */
+    public static Path install(String name, Path dir) throws IOException {
+        Path dest = dir.resolve(name);
+        CaptureTree.materialize(resource("sysfs/" + name), dest);
+        return dest;
+    }
+
+    /** What ndctl's `cxl list` printed in the same guest state, e.g. {@code cxl-list-vv.json}. */
+    public static Path ndctlOutput(String name, String file) throws IOException {
+        return resource("ndctl/" + name).resolve(file);
+    }
+
+    static Path resource(String path) throws IOException {
+        URL url = SysfsFixtures.class.getClassLoader().getResource(path);
+        if (url == null) {
+            throw new IOException("test resource " + path + " is missing (run test/vm/capture-fixtures)");
+        }
+        try {
+            return Path.of(url.toURI());
+        } catch (URISyntaxException e) {
+            throw new IOException(e);
+        }
+    }
+}

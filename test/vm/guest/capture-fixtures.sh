@@ -1,0 +1,49 @@
+#!/bin/sh
+# Guest side of test/vm/capture-fixtures: capture this topology's sysfs three times into
+# $CXLVM_OUT/sysfs/<topology>-<state>, with what ndctl's `cxl list` says of each state beside it
+# in $CXLVM_OUT/ndctl/<topology>-<state>/:
+#   empty      as booted: no regions
+#   committed  plus committed regions: a 2-way interleaved one over the first two memdevs and a
+#              single-target one (on the third memdev, or on the first memdev's next decoder)
+#   pending    plus one region created but not committed: with its target set, or (ram1, whose
+#              host bridge has a single passthrough decoder already in use) sized without targets
+set -e
+. test/vm/guest/lib/regions.sh
+MiB=1048576
+T=$CXLVM_TOPOLOGY
+
+capture() {
+    name=$T-$1
+    cxld/bin/cxld capture-sysfs --note "qemu=$CXLVM_QEMU" --note "topology=$T" --note "state=$1" \
+        "$CXLVM_OUT/sysfs/$name"
+    mkdir -p "$CXLVM_OUT/ndctl/$name"
+    cxl list -vv > "$CXLVM_OUT/ndctl/$name/cxl-list-vv.json"
+    cxl list -vv -u > "$CXLVM_OUT/ndctl/$name/cxl-list-vv-u.json"
+    cxl list -M -I > "$CXLVM_OUT/ndctl/$name/cxl-list-M-I.json"
+}
+
+set -- $(memdevs)
+type=ram
+[ "$T" = pmem2 ] && type=pmem
+capture empty
+case $T in
+    ram1)
+        make_region ram $((256 * MiB)) commit "$1"
+        capture committed
+        make_region ram $((256 * MiB)) notargets "$1"
+        ;;
+    ram3)
+        make_region ram $((256 * MiB)) commit "$1" "$2"
+        make_region ram $((256 * MiB)) commit "$3"
+        capture committed
+        make_region ram $((256 * MiB)) nocommit "$1"
+        ;;
+    pmem2|switch2)
+        make_region $type $((256 * MiB)) commit "$1" "$2"
+        make_region $type $((256 * MiB)) commit "$1"
+        capture committed
+        make_region $type $((256 * MiB)) nocommit "$2"
+        ;;
+    *) echo "capture-fixtures.sh: no region plan for topology $T" >&2; exit 1 ;;
+esac
+capture pending
