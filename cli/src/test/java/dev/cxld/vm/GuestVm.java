@@ -1,0 +1,68 @@
+package dev.cxld.vm;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a script in a QEMU guest through {@code test/vm/cxlvm} and hands back what came out. */
+final class GuestVm {
+    /** What a guest run returned. */
+    record Result(int exitCode, String stdout, String stderr, long millis) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + " after " + millis + " ms\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
+        }
+    }
+
+    static Path checkout() {
+        String dir = System.getProperty("cxld.checkout");
+        if (dir == null) {
+            throw new IllegalStateException("system property cxld.checkout is not set (run through Maven failsafe)");
+        }
+        return Path.of(dir).toAbsolutePath().normalize();
+    }
+
+    /** Runs {@code script} (relative to the checkout) in a guest of {@code topology}. */
+    static Result run(String topology, int timeoutSeconds, Path out, String script, String... args)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(
+                checkout().resolve("test/vm/cxlvm").toString(), "-t", topology, "-T", Integer.toString(timeoutSeconds)));
+        if (out != null) {
+            cmd.add("-o");
+            cmd.add(out.toString());
+        }
+        cmd.add(script);
+        cmd.addAll(List.of(args));
+        Path tmp = Files.createTempDirectory("guestvm");
+        try {
+            Path stdout = tmp.resolve("stdout");
+            Path stderr = tmp.resolve("stderr");
+            long start = System.nanoTime();
+            Process p = new ProcessBuilder(cmd)
+                    .directory(checkout().toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(stdout.toFile())
+                    .redirectError(stderr.toFile())
+                    .start();
+            // cxlvm bounds the guest itself; this only guards against the harness hanging.
+            if (!p.waitFor(timeoutSeconds + 60L, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                throw new AssertionError("cxlvm did not return within " + (timeoutSeconds + 60) + " s: " + cmd);
+            }
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            Result r = new Result(p.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
+                    Files.readString(stderr, StandardCharsets.UTF_8), millis);
+            System.out.printf("[vm] %s %s: exit %d in %d ms%n", topology, script, r.exitCode(), millis);
+            return r;
+        } finally {
+            try (var s = Files.walk(tmp)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+}
