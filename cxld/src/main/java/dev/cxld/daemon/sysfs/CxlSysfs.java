@@ -1,0 +1,245 @@
+package dev.cxld.daemon.sysfs;
+
+import dev.cxld.protocol.model.Decoder;
+import dev.cxld.protocol.model.DecoderKind;
+import dev.cxld.protocol.model.Dport;
+import dev.cxld.protocol.model.Mapping;
+import dev.cxld.protocol.model.Memdev;
+import dev.cxld.protocol.model.Port;
+import dev.cxld.protocol.model.PortKind;
+import dev.cxld.protocol.model.Region;
+import dev.cxld.protocol.model.Topology;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.stream.Collectors;
+
+/**
+ * Reads the kernel's CXL topology from a sysfs tree into a {@link Topology} snapshot.
+ *
+ * <p>The root is injected ({@code /sys} on a host, a captured tree in tests and with
+ * {@code --sysfs-root}). Objects are found through {@code bus/cxl/devices}; links are resolved
+ * the way the kernel defines them: a memdev's endpoint is the endpoint port whose {@code uport}
+ * is the memdev, a decoder belongs to the port it sits under, a region's targets are endpoint
+ * decoders. Unreadable or garbled attributes become errors on their object; a device that
+ * vanishes during the scan becomes a topology error; nothing aborts the scan.
+ */
+public final class CxlSysfs {
+    private final Path root;
+
+    public CxlSysfs(Path sysfsRoot) {
+        this.root = sysfsRoot;
+    }
+
+    public Topology scan() {
+        Path devices = root.resolve("bus/cxl/devices");
+        List<String> errors = new ArrayList<>();
+        if (!Files.isDirectory(devices)) {
+            errors.add(devices + ": no CXL bus (the cxl_core driver is not loaded, or this is not a sysfs)");
+            return new Topology(List.of(), List.of(), List.of(), List.of(), errors);
+        }
+        Map<String, Path> dirs = new HashMap<>();
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(devices)) {
+            for (Path link : s) {
+                String name = link.getFileName().toString();
+                try {
+                    dirs.put(name, link.toRealPath());
+                    names.add(name);
+                } catch (IOException e) {
+                    errors.add(link + ": device vanished during the scan (" + DeviceDir.reason(e) + ")");
+                }
+            }
+        } catch (IOException e) {
+            errors.add(devices + ": " + DeviceDir.reason(e));
+        }
+        names.sort(DeviceNames.ORDER);
+
+        List<Port> ports = new ArrayList<>();
+        List<Decoder> decoders = new ArrayList<>();
+        List<String> memdevNames = new ArrayList<>();
+        List<String> regionNames = new ArrayList<>();
+        for (String name : names) {
+            Path dir = dirs.get(name);
+            if (DeviceNames.PORT.matcher(name).matches()) {
+                ports.add(port(name, dir));
+            } else if (DeviceNames.DECODER.matcher(name).matches()) {
+                decoders.add(decoder(name, dir));
+            } else if (DeviceNames.MEMDEV.matcher(name).matches()) {
+                memdevNames.add(name);
+            } else if (DeviceNames.REGION.matcher(name).matches()) {
+                regionNames.add(name);
+            }
+        }
+        Map<Long, Port> portsById = new HashMap<>();
+        Map<String, String> endpointOfMemdev = new HashMap<>();
+        for (Port p : ports) {
+            portsById.put(DeviceNames.portId(p.port()), p);
+            if (p.kind() == PortKind.ENDPOINT && p.host() != null) {
+                endpointOfMemdev.put(p.host(), p.port());
+            }
+        }
+        List<Memdev> memdevs = memdevNames.stream()
+                .map(n -> memdev(n, dirs.get(n), endpointOfMemdev.get(n)))
+                .collect(Collectors.toList());
+        List<Region> regions = regionNames.stream()
+                .map(n -> region(n, dirs.get(n), portsById))
+                .collect(Collectors.toList());
+        return new Topology(ports, decoders, memdevs, regions, errors);
+    }
+
+    private static Port port(String name, Path dir) {
+        DeviceDir d = new DeviceDir(dir);
+        PortKind kind = name.startsWith("root") ? PortKind.ROOT
+                : name.startsWith("endpoint") ? PortKind.ENDPOINT : PortKind.SWITCH;
+        String parent = null;
+        int depth = 0;
+        for (Path p = dir.getParent(); p != null && p.getFileName() != null; p = p.getParent()) {
+            if (DeviceNames.PORT.matcher(p.getFileName().toString()).matches()) {
+                if (parent == null) {
+                    parent = p.getFileName().toString();
+                }
+                depth++;
+            }
+        }
+        List<Dport> dports = new ArrayList<>();
+        for (Path link : list(dir)) {
+            Matcher m = DeviceNames.DPORT.matcher(link.getFileName().toString());
+            if (m.matches() && Files.isSymbolicLink(link)) {
+                String dportName = d.linkName(link.getFileName().toString());
+                DeviceDir target = new DeviceDir(link);
+                String alias = target.linkName("firmware_node");
+                if (alias == null) {
+                    alias = target.linkName("physical_node");
+                }
+                dports.add(new Dport(dportName, alias, Long.parseLong(m.group(1))));
+            }
+        }
+        dports.sort((a, b) -> Long.compare(a.id(), b.id()));
+        return new Port(name, kind, d.linkName("uport"), parent, d.linkName("parent_dport"), depth,
+                kind == PortKind.ROOT || d.hasDriver(), d.s32("decoders_committed"), dports, d.errors());
+    }
+
+    private static Decoder decoder(String name, Path dir) {
+        DeviceDir d = new DeviceDir(dir);
+        String devtype = d.text("devtype");
+        DecoderKind kind;
+        if ("cxl_decoder_root".equals(devtype)) {
+            kind = DecoderKind.ROOT;
+        } else if ("cxl_decoder_endpoint".equals(devtype)) {
+            kind = DecoderKind.ENDPOINT;
+        } else if ("cxl_decoder_switch".equals(devtype)) {
+            kind = DecoderKind.SWITCH;
+        } else {
+            String port = dir.getParent().getFileName().toString();
+            kind = port.startsWith("root") ? DecoderKind.ROOT
+                    : port.startsWith("endpoint") ? DecoderKind.ENDPOINT : DecoderKind.SWITCH;
+        }
+        boolean isRoot = kind == DecoderKind.ROOT;
+        boolean isEndpoint = kind == DecoderKind.ENDPOINT;
+        long[] targets = isEndpoint ? null : d.idList("target_list");
+        return new Decoder(
+                name,
+                kind,
+                dir.getParent().getFileName().toString(),
+                d.u64("start"),
+                d.u64("size"),
+                d.s32("interleave_ways"),
+                d.s32("interleave_granularity"),
+                d.flag("locked"),
+                isRoot ? null : d.text("target_type"),
+                targets == null ? null : Arrays.stream(targets).boxed().collect(Collectors.toList()),
+                isRoot ? null : d.text("region"),
+                isEndpoint ? d.text("mode") : null,
+                isEndpoint ? d.u64("dpa_resource") : null,
+                isEndpoint ? d.u64("dpa_size") : null,
+                isRoot ? d.flag("cap_ram") : null,
+                isRoot ? d.flag("cap_pmem") : null,
+                isRoot ? d.flag("cap_type2") : null,
+                isRoot ? d.flag("cap_type3") : null,
+                isRoot ? d.s32("qos_class") : null,
+                d.errors());
+    }
+
+    private static Memdev memdev(String name, Path dir, String endpoint) {
+        DeviceDir d = new DeviceDir(dir);
+        return new Memdev(
+                name,
+                dir.getParent().getFileName().toString(),
+                d.u64("serial"),
+                d.u64("ram/size"),
+                d.u64("pmem/size"),
+                d.s32("ram/qos_class"),
+                d.s32("pmem/qos_class"),
+                d.s32("numa_node"),
+                d.text("firmware_version"),
+                d.u64("payload_max"),
+                d.u64("label_storage_size"),
+                d.text("security/state"),
+                d.hasDriver(),
+                endpoint,
+                d.errors());
+    }
+
+    private static Region region(String name, Path dir, Map<Long, Port> portsById) {
+        DeviceDir d = new DeviceDir(dir);
+        Integer ways = d.s32("interleave_ways");
+        List<Mapping> mappings = new ArrayList<>();
+        for (int i = 0; ways != null && i < ways; i++) {
+            String decoder = d.text("target" + i);
+            if (decoder == null) {
+                continue;
+            }
+            String memdev = null;
+            if (DeviceNames.DECODER.matcher(decoder).matches()) {
+                Port endpoint = portsById.get(DeviceNames.decoderPortId(decoder));
+                memdev = endpoint != null && endpoint.kind() == PortKind.ENDPOINT ? endpoint.host() : null;
+            }
+            mappings.add(new Mapping(i, decoder, memdev));
+        }
+        List<String> dax = new ArrayList<>();
+        Path daxRegion = dir.resolve("dax_region" + name.substring("region".length()));
+        for (Path p : list(daxRegion)) {
+            String n = p.getFileName().toString();
+            if (n.matches("dax\\d+\\.\\d+") && Files.isDirectory(p)) {
+                dax.add(n);
+            }
+        }
+        dax.sort(DeviceNames.ORDER);
+        return new Region(
+                name,
+                dir.getParent().getFileName().toString(),
+                d.u64("resource"),
+                d.u64("size"),
+                d.text("mode"),
+                ways,
+                d.s32("interleave_granularity"),
+                d.text("uuid"),
+                d.flag("commit"),
+                d.hasDriver(),
+                d.flag("locked"),
+                mappings,
+                dax,
+                d.errors());
+    }
+
+    private static List<Path> list(Path dir) {
+        List<Path> children = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return children;
+        }
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            s.forEach(children::add);
+        } catch (IOException e) {
+            return children;
+        }
+        return children;
+    }
+}

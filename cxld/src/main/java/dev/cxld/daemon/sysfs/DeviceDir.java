@@ -1,0 +1,110 @@
+package dev.cxld.daemon.sysfs;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/**
+ * The attributes of one sysfs device directory. An attribute the kernel does not provide reads as
+ * {@code null}; one that cannot be read or parsed reads as {@code null} too and adds
+ * "path: reason" to {@link #errors()}, so one bad file never aborts a scan.
+ */
+final class DeviceDir {
+    private final Path dir;
+    private final List<String> errors = new ArrayList<>();
+
+    DeviceDir(Path dir) {
+        this.dir = dir;
+    }
+
+    Path path() {
+        return dir;
+    }
+
+    List<String> errors() {
+        return errors;
+    }
+
+    /** The raw text of {@code name}, {@code null} when absent or unreadable. */
+    String raw(String name) {
+        Path f = dir.resolve(name);
+        try {
+            return new String(Files.readAllBytes(f), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (AccessDeniedException e) {
+            // e.g. decoder "start" is readable by root only: not an error, just not known.
+            return null;
+        } catch (IOException e) {
+            errors.add(f + ": " + reason(e));
+            return null;
+        }
+    }
+
+    Long u64(String name) {
+        return parse(name, SysfsValues::u64);
+    }
+
+    Integer s32(String name) {
+        return parse(name, SysfsValues::s32);
+    }
+
+    Boolean flag(String name) {
+        return parse(name, SysfsValues::flag);
+    }
+
+    String text(String name) {
+        return parse(name, SysfsValues::text);
+    }
+
+    long[] idList(String name) {
+        return parse(name, SysfsValues::idList);
+    }
+
+    private <T> T parse(String name, BiFunction<Path, String, T> parser) {
+        String raw = raw(name);
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return parser.apply(dir.resolve(name), raw);
+        } catch (SysfsFormatException e) {
+            errors.add(e.getMessage());
+            return null;
+        }
+    }
+
+    /** The last component of a link's target (a device name), {@code null} when there is no link. */
+    String linkName(String name) {
+        Path link = dir.resolve(name);
+        if (!Files.isSymbolicLink(link)) {
+            return null;
+        }
+        try {
+            Path target = Files.readSymbolicLink(link).getFileName();
+            return target == null ? null : target.toString();
+        } catch (IOException e) {
+            errors.add(link + ": " + reason(e));
+            return null;
+        }
+    }
+
+    /** A driver is bound: {@code driver} is a link. */
+    boolean hasDriver() {
+        return Files.isSymbolicLink(dir.resolve("driver"));
+    }
+
+    static String reason(IOException e) {
+        if (e instanceof FileSystemException && ((FileSystemException) e).getReason() != null) {
+            return ((FileSystemException) e).getReason();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+}

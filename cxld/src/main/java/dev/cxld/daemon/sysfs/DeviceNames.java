@@ -1,0 +1,53 @@
+package dev.cxld.daemon.sysfs;
+
+import java.util.Comparator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Kernel device names of the CXL bus and their natural order ({@code mem2} before {@code mem10}). */
+final class DeviceNames {
+    static final Pattern PORT = Pattern.compile("(root|port|endpoint)(\\d+)");
+    static final Pattern DECODER = Pattern.compile("decoder(\\d+)\\.(\\d+)");
+    static final Pattern MEMDEV = Pattern.compile("mem(\\d+)");
+    static final Pattern REGION = Pattern.compile("region(\\d+)");
+    static final Pattern DPORT = Pattern.compile("dport(\\d+)");
+    static final Pattern TARGET = Pattern.compile("target(\\d+)");
+
+    private static final Pattern PARTS = Pattern.compile("(\\D*)(\\d*)(?:\\.(\\d+))?");
+
+    private DeviceNames() {}
+
+    /** By prefix, then by number, then by instance: root0, port1, port10, decoder1.2, decoder1.10. */
+    static final Comparator<String> ORDER = Comparator
+            .comparing((String n) -> part(n, 1))
+            .thenComparingLong(n -> number(part(n, 2)))
+            .thenComparingLong(n -> number(part(n, 3)))
+            .thenComparing(Comparator.naturalOrder());
+
+    /** The port id a decoder belongs to: {@code decoder3.1} → 3. */
+    static long decoderPortId(String decoder) {
+        Matcher m = DECODER.matcher(decoder);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a decoder name: " + decoder);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    /** The id of a port: {@code endpoint3} → 3. */
+    static long portId(String port) {
+        Matcher m = PORT.matcher(port);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a port name: " + port);
+        }
+        return Long.parseLong(m.group(2));
+    }
+
+    private static String part(String name, int group) {
+        Matcher m = PARTS.matcher(name);
+        return m.matches() && m.group(group) != null ? m.group(group) : "";
+    }
+
+    private static long number(String digits) {
+        return digits.isEmpty() || digits.length() > 18 ? -1 : Long.parseLong(digits);
+    }
+}
