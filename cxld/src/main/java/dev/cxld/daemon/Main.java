@@ -31,12 +31,9 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            String msg = e.getMessage() != null ? e.getMessage() : e.getClass().getName();
-            if (e instanceof java.nio.file.FileSystemException) {
-                java.nio.file.FileSystemException f = (java.nio.file.FileSystemException) e;
-                msg = f.getFile() + ": " + (f.getReason() != null ? f.getReason() : f.getClass().getSimpleName());
-            }
-            cmd.getErr().println(cmd.getCommandName() + ": " + msg);
+            String msg = e instanceof java.io.IOException ? IoErrors.describe((java.io.IOException) e)
+                    : e.getMessage() != null ? e.getMessage() : e.getClass().getName();
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + msg);
             return 1;
         });
         return cl;

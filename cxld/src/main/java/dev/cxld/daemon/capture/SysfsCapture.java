@@ -1,5 +1,6 @@
 package dev.cxld.daemon.capture;
 
+import dev.cxld.daemon.IoErrors;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
@@ -221,7 +222,7 @@ public final class SysfsCapture {
                 content = reader.read(file, MAX_ATTRIBUTE_BYTES);
                 entry = new ManifestEntry(ManifestEntry.Kind.FILE, rel, mode, null);
             } catch (IOException e) {
-                entry = new ManifestEntry(ManifestEntry.Kind.UNREADABLE, rel, mode, reason(e));
+                entry = new ManifestEntry(ManifestEntry.Kind.UNREADABLE, rel, mode, IoErrors.reason(e));
             }
             if (content.length > MAX_ATTRIBUTE_BYTES) {
                 content = new byte[0];
@@ -235,14 +236,6 @@ public final class SysfsCapture {
         Files.write(copy, content);
         CaptureTree.setMode(copy, mode);
         entries.put(rel, entry);
-    }
-
-    private static String reason(IOException e) {
-        if (e instanceof FileSystemException && ((FileSystemException) e).getReason() != null) {
-            return ((FileSystemException) e).getReason();
-        }
-        String m = e.getMessage();
-        return m == null ? e.getClass().getSimpleName() : m;
     }
 
     private String rel(Path p) {

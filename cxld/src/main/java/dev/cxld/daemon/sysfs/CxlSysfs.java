@@ -1,5 +1,6 @@
 package dev.cxld.daemon.sysfs;
 
+import dev.cxld.daemon.IoErrors;
 import dev.cxld.protocol.model.Decoder;
 import dev.cxld.protocol.model.DecoderKind;
 import dev.cxld.protocol.model.Dport;
@@ -54,11 +55,11 @@ public final class CxlSysfs {
                     dirs.put(name, link.toRealPath());
                     names.add(name);
                 } catch (IOException e) {
-                    errors.add(link + ": device vanished during the scan (" + DeviceDir.reason(e) + ")");
+                    errors.add(link + ": device vanished during the scan (" + IoErrors.reason(e) + ")");
                 }
             }
         } catch (IOException e) {
-            errors.add(devices + ": " + DeviceDir.reason(e));
+            errors.add(devices + ": " + IoErrors.reason(e));
         }
         names.sort(DeviceNames.ORDER);
 

@@ -1,9 +1,9 @@
 package dev.cxld.daemon.sysfs;
 
+import dev.cxld.daemon.IoErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -43,7 +43,7 @@ final class DeviceDir {
             // e.g. decoder "start" is readable by root only: not an error, just not known.
             return null;
         } catch (IOException e) {
-            errors.add(f + ": " + reason(e));
+            errors.add(f + ": " + IoErrors.reason(e));
             return null;
         }
     }
@@ -91,7 +91,7 @@ final class DeviceDir {
             Path target = Files.readSymbolicLink(link).getFileName();
             return target == null ? null : target.toString();
         } catch (IOException e) {
-            errors.add(link + ": " + reason(e));
+            errors.add(link + ": " + IoErrors.reason(e));
             return null;
         }
     }
@@ -99,12 +99,5 @@ final class DeviceDir {
     /** A driver is bound: {@code driver} is a link. */
     boolean hasDriver() {
         return Files.isSymbolicLink(dir.resolve("driver"));
-    }
-
-    static String reason(IOException e) {
-        if (e instanceof FileSystemException && ((FileSystemException) e).getReason() != null) {
-            return ((FileSystemException) e).getReason();
-        }
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -118,17 +119,7 @@ class CapturedFixturesTest {
     private static JsonNode ndctl(String name, String file) throws IOException {
         return new ObjectMapper().readTree(SysfsFixtures.ndctlOutput(name, file).toFile());
     }
-
     private static List<JsonNode> objectsWith(JsonNode node, String key) {
-        List<JsonNode> found = new ArrayList<>();
-        collect(node, key, found);
-        return found;
-    }
-
-    private static void collect(JsonNode node, String key, List<JsonNode> found) {
-        if (node.isObject() && node.has(key)) {
-            found.add(node);
-        }
-        node.elements().forEachRemaining(child -> collect(child, key, found));
+        return SysfsFixtures.allObjects(node).stream().filter(o -> o.has(key)).collect(Collectors.toList());
     }
 }

@@ -11,8 +11,6 @@ import dev.cxld.protocol.model.Region;
 import dev.cxld.protocol.model.Topology;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,7 +35,7 @@ class NdctlAgreementTest {
         int ports = 0;
         int decoders = 0;
         int regions = 0;
-        for (JsonNode o : objects(list)) {
+        for (JsonNode o : SysfsFixtures.allObjects(list)) {
             if (o.has("port") || o.has("endpoint")) {
                 String name = o.has("port") ? o.get("port").asText() : o.get("endpoint").asText();
                 Port p = t.port(name).orElseThrow(() -> new AssertionError(fixture + ": no " + name));
@@ -79,18 +77,5 @@ class NdctlAgreementTest {
         assertThat(ports).as("ports ndctl listed").isEqualTo(t.ports().size() - 1); // the root is a bus
         assertThat(decoders).as("decoders ndctl listed").isEqualTo(t.decoders().size());
         assertThat(regions).as("regions ndctl listed").isEqualTo(t.regions().size());
-    }
-
-    private static List<JsonNode> objects(JsonNode node) {
-        List<JsonNode> out = new ArrayList<>();
-        collect(node, out);
-        return out;
-    }
-
-    private static void collect(JsonNode node, List<JsonNode> out) {
-        if (node.isObject()) {
-            out.add(node);
-        }
-        node.elements().forEachRemaining(c -> collect(c, out));
     }
 }

@@ -1,11 +1,13 @@
 package dev.cxld.daemon.testing;
 
 import dev.cxld.daemon.capture.CaptureTree;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -35,6 +37,20 @@ public final class SysfsFixtures {
     /** What ndctl's `cxl list` printed in the same guest state, e.g. {@code cxl-list-vv.json}. */
     public static Path ndctlOutput(String name, String file) throws IOException {
         return resource("ndctl/" + name).resolve(file);
+    }
+
+    /** Every JSON object in ndctl's output, depth first: buses, ports, decoders, mappings, ... */
+    public static List<JsonNode> allObjects(JsonNode node) {
+        List<JsonNode> out = new ArrayList<>();
+        collect(node, out);
+        return out;
+    }
+
+    private static void collect(JsonNode node, List<JsonNode> out) {
+        if (node.isObject()) {
+            out.add(node);
+        }
+        node.elements().forEachRemaining(c -> collect(c, out));
     }
 
     static Path resource(String path) throws IOException {
