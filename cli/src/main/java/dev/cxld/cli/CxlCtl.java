@@ -1,9 +1,12 @@
 package dev.cxld.cli;
 
 import dev.cxld.protocol.ProjectVersion;
+import java.nio.file.Path;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** cxlctl: the command line client of cxld. */
@@ -11,9 +14,33 @@ import picocli.CommandLine.Spec;
         name = "cxlctl",
         mixinStandardHelpOptions = true,
         versionProvider = CxlCtl.Version.class,
-        description = "Command line client of the cxld CXL management daemon.")
+        description = "Command line client of the cxld CXL management daemon.",
+        subcommands = {ListCommand.class})
 public final class CxlCtl implements Runnable {
+    /** Where cxld listens unless told otherwise. */
+    public static final String DEFAULT_SOCKET = "/run/cxld/cxld.sock";
+
     @Spec CommandSpec spec;
+
+    @Option(names = "--socket", paramLabel = "PATH", scope = CommandLine.ScopeType.INHERIT,
+            defaultValue = "${env:CXLD_SOCKET:-" + DEFAULT_SOCKET + "}",
+            description = "cxld's socket (default: $CXLD_SOCKET or " + DEFAULT_SOCKET + ")")
+    Path socket;
+
+    private final Function<Path, DaemonClient> clients;
+
+    public CxlCtl() {
+        this(DaemonClient::new);
+    }
+
+    /** For tests: how to reach the daemon. */
+    CxlCtl(Function<Path, DaemonClient> clients) {
+        this.clients = clients;
+    }
+
+    DaemonClient client() {
+        return clients.apply(socket);
+    }
 
     @Override
     public void run() {
@@ -21,7 +48,17 @@ public final class CxlCtl implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new CxlCtl()).execute(args));
+        System.exit(commandLine(new CxlCtl()).execute(args));
+    }
+
+    /** The command tree with cxlctl's error reporting and exit codes. */
+    static CommandLine commandLine(CxlCtl root) {
+        CommandLine cl = new CommandLine(root);
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+            return e instanceof DaemonClient.UnreachableException ? ExitCodes.UNREACHABLE : ExitCodes.INTERNAL;
+        });
+        return cl;
     }
 
     /** {@code cxlctl --version}. */

@@ -12,7 +12,7 @@ class CxlCtlTest {
     @Test
     void versionNamesTheProgramAndTheBuild() {
         StringWriter out = new StringWriter();
-        CommandLine cl = new CommandLine(new CxlCtl());
+        CommandLine cl = CxlCtl.commandLine(new CxlCtl());
         cl.setOut(new PrintWriter(out));
         assertThat(cl.execute("--version")).isZero();
         assertThat(out.toString().trim()).isEqualTo("cxlctl " + ProjectVersion.get());
@@ -21,7 +21,7 @@ class CxlCtlTest {
     @Test
     void noCommandIsAUsageError() {
         StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new CxlCtl());
+        CommandLine cl = CxlCtl.commandLine(new CxlCtl());
         cl.setErr(new PrintWriter(err));
         assertThat(cl.execute()).isEqualTo(2);
         assertThat(err.toString()).contains("Missing command").contains("Usage: cxlctl");

@@ -2,6 +2,8 @@ package dev.cxld.daemon;
 
 import dev.cxld.daemon.capture.CaptureCommand;
 import dev.cxld.daemon.capture.MaterializeCommand;
+import dev.cxld.daemon.list.ListCommand;
+import java.nio.file.Path;
 import dev.cxld.protocol.ProjectVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,14 +15,38 @@ import picocli.CommandLine.Spec;
         name = "cxld",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "Userspace CXL management daemon.",
-        subcommands = {CaptureCommand.class, MaterializeCommand.class})
-public final class Main implements Runnable {
+        sortOptions = false,
+        description = "Userspace CXL management daemon. Without a command, cxld reads the CXL topology from sysfs "
+                + "and serves it as newline-delimited JSON on a Unix socket (see protocol/README.md); cxlctl is "
+                + "its client. The commands below work without a daemon.",
+        subcommands = {ListCommand.class, CaptureCommand.class, MaterializeCommand.class})
+public final class Main implements java.util.concurrent.Callable<Integer> {
+    /** Default socket path; also where cxlctl looks. */
+    public static final String DEFAULT_SOCKET = "/run/cxld/cxld.sock";
+
     @Spec CommandSpec spec;
 
+    @picocli.CommandLine.Option(names = "--sysfs-root", paramLabel = "DIR", defaultValue = "/sys",
+            description = "sysfs to read (default: ${DEFAULT-VALUE}); a captured tree works too")
+    Path sysfsRoot;
+
+    @picocli.CommandLine.Option(names = "--socket", paramLabel = "PATH",
+            defaultValue = "${env:CXLD_SOCKET:-" + DEFAULT_SOCKET + "}",
+            description = "Unix socket to serve (default: $CXLD_SOCKET or " + DEFAULT_SOCKET + ")")
+    Path socket;
+
     @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: see the list below.");
+    public Integer call() throws java.io.IOException {
+        Daemon daemon = new Daemon(new Daemon.Config(sysfsRoot, socket));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                daemon.close();
+            } catch (java.io.IOException e) {
+                // exiting anyway
+            }
+        }, "cxld-shutdown"));
+        daemon.serve();
+        return 0;
     }
 
     public static void main(String[] args) {

@@ -15,13 +15,11 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "capture-sysfs",
         mixinStandardHelpOptions = true,
-        description = {
-            "Copy the CXL-relevant part of a sysfs (everything reachable from bus/cxl/devices, the",
-            "attributes with their contents, the symlinks and the directories they resolve into) into",
-            "OUTPUT, which cxld can later read with --sysfs-root OUTPUT.",
-            "Write-only attributes and attributes whose read fails are listed as such in",
-            "OUTPUT/" + CaptureManifest.FILE_NAME + ", never silently dropped.",
-        },
+        description = "Copy the CXL-relevant part of a sysfs (everything reachable from bus/cxl/devices, the "
+                + "attributes with their contents, the symlinks and the directories they resolve into) into "
+                + "OUTPUT, which cxld can later read with --sysfs-root OUTPUT. "
+                + "Write-only attributes and attributes whose read fails are listed as such in "
+                + "OUTPUT/" + CaptureManifest.FILE_NAME + ", never silently dropped.",
         footer = {"", "Example (in a QEMU guest):", "  cxld capture-sysfs --note qemu=\"$(qemu_version)\" /tmp/ram1-empty"})
 public final class CaptureCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -1,0 +1,65 @@
+package dev.cxld.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import dev.cxld.protocol.Json;
+import dev.cxld.protocol.Request;
+import dev.cxld.protocol.Response;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/** One connection to cxld: send a request line, read its response line. */
+public final class DaemonClient {
+    /** cxld could not be reached or hung up; the message names the socket and why. */
+    public static final class UnreachableException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        UnreachableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final Path socket;
+    private int nextId = 1;
+
+    public DaemonClient(Path socket) {
+        this.socket = socket;
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    public Response call(String op, JsonNode args) throws IOException {
+        Request req = new Request(IntNode.valueOf(nextId++), op, args);
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            try {
+                ch.connect(UnixDomainSocketAddress.of(socket));
+            } catch (IOException e) {
+                throw new UnreachableException("cannot reach cxld at " + socket + ": " + reason(e)
+                        + " (is cxld running? --socket or CXLD_SOCKET name another socket)", e);
+            }
+            OutputStream out = Channels.newOutputStream(ch);
+            out.write((Json.mapper().writeValueAsString(req) + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+            String line = in.readLine();
+            if (line == null) {
+                throw new UnreachableException("cxld at " + socket + " closed the connection without answering", null);
+            }
+            return Json.mapper().readValue(line, Response.class);
+        }
+    }
+
+    private static String reason(IOException e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,29 @@
+package dev.cxld.cli;
+
+import dev.cxld.protocol.ErrorCode;
+
+/** cxlctl's exit codes; scripts may rely on them. */
+public final class ExitCodes {
+    public static final int OK = 0;
+    public static final int INTERNAL = 1;
+    public static final int USAGE = 2;
+    public static final int UNREACHABLE = 3;
+    public static final int NOT_FOUND = 4;
+    public static final int UNAVAILABLE = 5;
+
+    private ExitCodes() {}
+
+    static int of(ErrorCode code) {
+        switch (code) {
+            case INVALID_ARGUMENT:
+            case UNKNOWN_OPERATION:
+                return USAGE;
+            case NOT_FOUND:
+                return NOT_FOUND;
+            case UNAVAILABLE:
+                return UNAVAILABLE;
+            default:
+                return INTERNAL;
+        }
+    }
+}

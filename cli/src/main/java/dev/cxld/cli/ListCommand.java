@@ -1,0 +1,62 @@
+package dev.cxld.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cxld.protocol.Json;
+import dev.cxld.protocol.JsonText;
+import dev.cxld.protocol.ListParams;
+import dev.cxld.protocol.Request;
+import dev.cxld.protocol.Response;
+import java.io.IOException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code cxlctl list}: ndctl's {@code cxl list}, answered by cxld. */
+@Command(
+        name = "list",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = "List the CXL topology as JSON, with the options, keys, nesting and formats of ndctl's"
+                + " `cxl list`, so scripts written for it read cxlctl's output unchanged. With no option it lists"
+                + " regions and memdevs; a filter alone (-m, -d, -p, ...) lists its own kind; -v lists"
+                + " everything. cxld reads sysfs afresh for every list: what the kernel changed before you"
+                + " asked is in the answer.",
+        footer = {"", "Examples:",
+            "  cxlctl list                      regions and memdevs",
+            "  cxlctl list -M -m mem0 -u        one memdev, human-readable, as an object",
+            "  cxlctl list -R -T                regions with their mappings (position, memdev, decoder)",
+            "  cxlctl list -P -p switch,endpoint -m mem0   the ports on mem0's path",
+            "  cxlctl list -vv                  everything, disabled objects included",
+            "", "Differences from ndctl: objects are in kernel id order (ndctl follows sysfs directory order);"
+                + " max_available_extent also subtracts regions that hold address space without being committed;"
+                + " an object whose sysfs attributes could not be read has \"errors\"."})
+public final class ListCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @ParentCommand CxlCtl parent;
+    @Mixin ListOptions options;
+
+    @Override
+    public Integer call() throws IOException {
+        ListParams params = options.toParams();
+        try {
+            params.resolve();
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Response r = parent.client().call(Request.LIST, Json.mapper().valueToTree(params));
+        if (!r.ok()) {
+            spec.commandLine().getErr().println("cxlctl list: " + r.error().message());
+            return ExitCodes.of(r.error().code());
+        }
+        JsonNode out = r.result();
+        spec.commandLine().getOut().print(JsonText.pretty(out));
+        spec.commandLine().getOut().flush();
+        if (out.isArray() && out.isEmpty()) {
+            spec.commandLine().getErr().println("Warning: no matching devices found");
+        }
+        return ExitCodes.OK;
+    }
+}

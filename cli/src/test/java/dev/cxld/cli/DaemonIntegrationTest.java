@@ -1,0 +1,116 @@
+package dev.cxld.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cxld.daemon.Daemon;
+import dev.cxld.daemon.capture.CaptureTree;
+import dev.cxld.daemon.list.ListWalk;
+import dev.cxld.daemon.sysfs.CxlSysfs;
+import dev.cxld.protocol.JsonText;
+import dev.cxld.protocol.ListParams;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/** The real daemon, in this JVM, on a temporary socket over a captured tree, driven through cxlctl. */
+class DaemonIntegrationTest {
+    @TempDir Path tmp;
+    Daemon daemon;
+    Thread serving;
+    Path sys;
+    final StringWriter out = new StringWriter();
+    final StringWriter err = new StringWriter();
+
+    void start(String fixture) throws Exception {
+        sys = tmp.resolve("sys");
+        CaptureTree.materialize(Path.of(getClass().getClassLoader().getResource("sysfs/" + fixture).toURI()), sys);
+        daemon = new Daemon(new Daemon.Config(sys, tmp.resolve("s")));
+        serving = new Thread(daemon::serve, "test-daemon");
+        serving.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (daemon != null) {
+            daemon.close();
+            serving.join(5000);
+        }
+    }
+
+    int cxlctl(String... args) {
+        CommandLine cl = CxlCtl.commandLine(new CxlCtl());
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        String[] all = new String[args.length + 3];
+        all[0] = "--socket";
+        all[1] = tmp.resolve("s").toString();
+        all[2] = "list";
+        System.arraycopy(args, 0, all, 3, args.length);
+        return cl.execute(all);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-vv", "-M", "-D", "-P -E", "-R -T", "-vv -u", "-M -m mem1 -u", "-D -d root -R"})
+    void cxlctlPrintsWhatTheListingOfTheTreeIs(String flags) throws Exception {
+        start("switch2-committed");
+        assertThat(cxlctl(flags.split(" "))).as(err.toString()).isZero();
+        dev.cxld.daemon.list.ListOptions options = new dev.cxld.daemon.list.ListOptions();
+        new CommandLine(options).parseArgs(flags.split(" "));
+        ListParams params = options.toParams();
+        assertThat(out.toString()).isEqualTo(JsonText.pretty(ListWalk.list(new CxlSysfs(sys).scan(), params)));
+    }
+
+    @Test
+    void answersReflectSysfsChangesMadeBeforeTheRequest() throws Exception {
+        start("ram3-committed");
+        assertThat(cxlctl("-R")).isZero();
+        assertThat(out.toString()).contains("\"region\":\"region1\"");
+        // unbind region1 the way the kernel shows it: its driver link goes away
+        Files.delete(sys.resolve("bus/cxl/devices/region1").toRealPath().resolve("driver"));
+        out.getBuffer().setLength(0);
+        assertThat(cxlctl("-R")).isZero();
+        assertThat(out.toString()).doesNotContain("region1");
+        out.getBuffer().setLength(0);
+        assertThat(cxlctl("-R", "-i")).isZero();
+        assertThat(out.toString()).contains("\"region\":\"region1\"").contains("\"state\":\"disabled\"");
+    }
+
+    @Test
+    void emptyResultsWarnAndUsageErrorsExitTwo() throws Exception {
+        start("ram1-empty");
+        assertThat(cxlctl("-m", "mem9")).isZero();
+        assertThat(out.toString()).isEqualTo("[\n]\n");
+        assertThat(err.toString()).isEqualTo("Warning: no matching devices found\n");
+        err.getBuffer().setLength(0);
+        assertThat(cxlctl("-S")).isEqualTo(2);
+        assertThat(err.toString()).contains("-S/--single expects a port filter");
+    }
+
+    @Test
+    void anUnreachableDaemonIsExitThreeWithTheSocketNamed() {
+        assertThat(cxlctl()).isEqualTo(3);
+        assertThat(err.toString()).contains("cannot reach cxld at " + tmp.resolve("s")).contains("is cxld running?");
+    }
+
+    @Test
+    void aSecondDaemonOnTheSameSocketRefusesToStart() throws Exception {
+        start("ram1-empty");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Daemon(new Daemon.Config(sys, tmp.resolve("s"))))
+                .hasMessageContaining("another cxld is already serving this socket");
+    }
+
+    @Test
+    void aStaleSocketFileIsReplaced() throws Exception {
+        Files.writeString(tmp.resolve("s"), "");
+        start("ram1-empty");
+        assertThat(cxlctl("-M")).isZero();
+        assertThat(out.toString()).contains("\"memdev\":\"mem0\"");
+    }
+}

@@ -1,0 +1,38 @@
+package dev.cxld.daemon;
+
+import dev.cxld.daemon.server.Dispatcher;
+import dev.cxld.daemon.server.Snapshots;
+import dev.cxld.daemon.server.SocketServer;
+import dev.cxld.daemon.sysfs.CxlSysfs;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** cxld wired by hand: sysfs reader → snapshots → dispatcher → socket server. */
+public final class Daemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+    /** Everything the daemon is configured with. */
+    public record Config(Path sysfsRoot, Path socket) {}
+
+    private final SocketServer server;
+
+    public Daemon(Config config) throws IOException {
+        Snapshots snapshots = new Snapshots(new CxlSysfs(config.sysfsRoot()));
+        snapshots.current().errors().forEach(e -> LOG.warn("{}", e));
+        this.server = new SocketServer(config.socket(), new Dispatcher(snapshots));
+        LOG.info("cxld serving {} ({} memdevs, {} regions under {})", config.socket(),
+                snapshots.current().memdevs().size(), snapshots.current().regions().size(), config.sysfsRoot());
+    }
+
+    /** Serves until closed. */
+    public void serve() {
+        server.serve();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.cxld.daemon.list;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cxld.daemon.sysfs.CxlSysfs;
+import dev.cxld.protocol.JsonText;
+import dev.cxld.protocol.ListParams;
+import dev.cxld.protocol.model.Topology;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code cxld list}: the listing straight from a sysfs tree, without a daemon (for debugging). */
+@Command(
+        name = "list",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = "Print the CXL topology of a sysfs tree as ndctl's `cxl list` does, without a running daemon: "
+                + "for looking at a captured tree or a machine where cxld is not running. With no object option "
+                + "it lists regions and memdevs; a filter alone lists its own kind. Use `cxlctl list` against a "
+                + "running cxld.",
+        footer = {"", "Examples:", "  cxld list --sysfs-root /tmp/ram3-committed -RT", "  cxld list -vv -u"})
+public final class ListCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--sysfs-root", paramLabel = "DIR", defaultValue = "/sys", description = "sysfs to read (default: ${DEFAULT-VALUE})")
+    Path sysfsRoot;
+
+    @Mixin ListOptions options;
+
+    @Override
+    public Integer call() {
+        ListParams params = options.toParams();
+        try {
+            params.resolve();
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Topology t = new CxlSysfs(sysfsRoot).scan();
+        t.errors().forEach(e -> spec.commandLine().getErr().println("cxld list: warning: " + e));
+        JsonNode out = ListWalk.list(t, params);
+        spec.commandLine().getOut().print(JsonText.pretty(out));
+        spec.commandLine().getOut().flush();
+        if (out.isArray() && out.isEmpty()) {
+            spec.commandLine().getErr().println("Warning: no matching devices found");
+        }
+        return 0;
+    }
+}

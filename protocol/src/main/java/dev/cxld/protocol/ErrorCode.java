@@ -1,0 +1,15 @@
+package dev.cxld.protocol;
+
+/** Stable, machine-readable error codes of the protocol. */
+public enum ErrorCode {
+    /** The request is not valid JSON, lacks a field, or has an argument of the wrong type or value. */
+    INVALID_ARGUMENT,
+    /** No such operation. */
+    UNKNOWN_OPERATION,
+    /** The named object does not exist. */
+    NOT_FOUND,
+    /** cxld cannot serve this now (e.g. no CXL bus). */
+    UNAVAILABLE,
+    /** A bug in cxld; the message says what failed. */
+    INTERNAL
+}

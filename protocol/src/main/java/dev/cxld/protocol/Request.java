@@ -1,0 +1,15 @@
+package dev.cxld.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * One request line: {@code {"id":1,"op":"list","args":{...}}}. {@code id} is the caller's and is
+ * echoed in the response; {@code args} depend on {@code op}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Request(JsonNode id, String op, JsonNode args) {
+    /** Operation names. */
+    public static final String HELLO = "hello";
+    public static final String LIST = "list";
+}
