@@ -9,7 +9,6 @@
 #              host bridge has a single passthrough decoder already in use) sized without targets
 set -e
 . test/vm/guest/lib/regions.sh
-MiB=1048576
 T=$CXLVM_TOPOLOGY
 
 capture() {
@@ -22,28 +21,8 @@ capture() {
     cxl list -M -I > "$CXLVM_OUT/ndctl/$name/cxl-list-M-I.json"
 }
 
-set -- $(memdevs)
-type=ram
-[ "$T" = pmem2 ] && type=pmem
 capture empty
-case $T in
-    ram1)
-        make_region ram $((256 * MiB)) commit "$1"
-        capture committed
-        make_region ram $((256 * MiB)) notargets "$1"
-        ;;
-    ram3)
-        make_region ram $((256 * MiB)) commit "$1" "$2"
-        make_region ram $((256 * MiB)) commit "$3"
-        capture committed
-        make_region ram $((256 * MiB)) nocommit "$1"
-        ;;
-    pmem2|switch2)
-        make_region $type $((256 * MiB)) commit "$1" "$2"
-        make_region $type $((256 * MiB)) commit "$1"
-        capture committed
-        make_region $type $((256 * MiB)) nocommit "$2"
-        ;;
-    *) echo "capture-fixtures.sh: no region plan for topology $T" >&2; exit 1 ;;
-esac
+plan_regions committed
+capture committed
+plan_regions pending
 capture pending

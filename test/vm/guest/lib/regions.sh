@@ -69,3 +69,26 @@ make_region() {
 memdevs() {
     ls "$CXL_DEVICES" | grep '^mem[0-9]' | sort -k1.4 -n
 }
+
+# plan_regions committed|pending: the region plan of the fixtures for $CXLVM_TOPOLOGY.
+#   committed: a 2-way interleaved region over the first two memdevs and a single-target one
+#              (on the third memdev, or the first memdev's next decoder); ram1 has room for the
+#              single-target one only (its host bridge has one passthrough decoder)
+#   pending:   one more region created but not committed (targets set; on ram1 sized only)
+plan_regions() {
+    MiB=1048576
+    set -- "$1" $(memdevs)
+    stage=$1; shift
+    type=ram
+    [ "$CXLVM_TOPOLOGY" = pmem2 ] && type=pmem
+    case "$CXLVM_TOPOLOGY:$stage" in
+        ram1:committed) make_region ram $((256 * MiB)) commit "$1" ;;
+        ram1:pending) make_region ram $((256 * MiB)) notargets "$1" ;;
+        ram3:committed) make_region ram $((256 * MiB)) commit "$1" "$2" && make_region ram $((256 * MiB)) commit "$3" ;;
+        ram3:pending) make_region ram $((256 * MiB)) nocommit "$1" ;;
+        pmem2:committed|switch2:committed)
+            make_region $type $((256 * MiB)) commit "$1" "$2" && make_region $type $((256 * MiB)) commit "$1" ;;
+        pmem2:pending|switch2:pending) make_region $type $((256 * MiB)) nocommit "$2" ;;
+        *) echo "regions.sh: no region plan for $CXLVM_TOPOLOGY $stage" >&2; return 1 ;;
+    esac
+}

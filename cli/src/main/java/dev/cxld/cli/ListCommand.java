@@ -55,7 +55,9 @@ public final class ListCommand implements Callable<Integer> {
         spec.commandLine().getOut().print(JsonText.pretty(out));
         spec.commandLine().getOut().flush();
         if (out.isArray() && out.isEmpty()) {
-            spec.commandLine().getErr().println("Warning: no matching devices found");
+            // byte for byte what ndctl prints, for scripts that match on it
+            spec.commandLine().getErr().print("  Warning: no matching devices found\n\n");
+            spec.commandLine().getErr().flush();
         }
         return ExitCodes.OK;
     }

@@ -87,7 +87,7 @@ class DaemonIntegrationTest {
         start("ram1-empty");
         assertThat(cxlctl("-m", "mem9")).isZero();
         assertThat(out.toString()).isEqualTo("[\n]\n");
-        assertThat(err.toString()).isEqualTo("Warning: no matching devices found\n");
+        assertThat(err.toString()).isEqualTo("  Warning: no matching devices found\n\n");
         err.getBuffer().setLength(0);
         assertThat(cxlctl("-S")).isEqualTo(2);
         assertThat(err.toString()).contains("-S/--single expects a port filter");

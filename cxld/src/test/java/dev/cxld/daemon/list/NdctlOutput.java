@@ -11,18 +11,18 @@ import java.util.List;
 import java.util.Set;
 
 /** Puts cxld's and ndctl's listings in a form where they can be compared as values. */
-final class NdctlOutput {
+public final class NdctlOutput {
     /**
      * Keys cxld prints (as ndctl v85 does) that the ndctl in the guests (76.1) does not print yet,
      * and cxld's own {@code errors}.
      */
-    static final Set<String> NEWER_THAN_76 =
+    public static final Set<String> NEWER_THAN_76 =
             Set.of("parent_dport", "decoders_committed", "firmware_version", "type", "qos_class", "locked", "errors");
 
     private NdctlOutput() {}
 
     /** A copy without the given keys, at any depth. */
-    static JsonNode without(JsonNode node, Set<String> keys) {
+    public static JsonNode without(JsonNode node, Set<String> keys) {
         if (node.isObject()) {
             ObjectNode o = JsonNodeFactory.instance.objectNode();
             node.fields().forEachRemaining(e -> {
@@ -44,7 +44,7 @@ final class NdctlOutput {
      * Arrays sorted by content: ndctl orders ports, endpoints, dports and targets by sysfs readdir
      * (kernfs hash order, reversed), cxld by id; the order carries no meaning.
      */
-    static JsonNode sorted(JsonNode node) {
+    public static JsonNode sorted(JsonNode node) {
         if (node.isObject()) {
             ObjectNode o = JsonNodeFactory.instance.objectNode();
             node.fields().forEachRemaining(e -> o.set(e.getKey(), sorted(e.getValue())));
@@ -61,7 +61,7 @@ final class NdctlOutput {
         return node;
     }
 
-    static JsonNode parse(String text) {
+    public static JsonNode parse(String text) {
         try {
             return new ObjectMapper().readTree(text);
         } catch (Exception e) {
