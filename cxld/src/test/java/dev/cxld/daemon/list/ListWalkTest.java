@@ -170,6 +170,26 @@ class ListWalkTest {
     }
 
     @Test
+    void busFilterTakesNameNumberOrProviderAndEndpointFilterNames() throws IOException {
+        Topology t = scan("ram3-committed");
+        for (String bus : new String[] {"root0", "0", "ACPI.CXL", "all"}) {
+            ListParams b = new ListParams(false, false, false, false, false, false, false, false, false, false, 0,
+                    null, null, bus, null, null, null, null);
+            assertThat(names(ListWalk.list(t, b), "bus")).as(bus).containsExactly("root0");
+        }
+        ListParams none = new ListParams(false, false, false, false, false, false, false, false, false, false, 0,
+                null, null, "cxl_test", null, null, null, null);
+        assertThat(ListWalk.list(t, none)).isEmpty();
+        ListParams e = new ListParams(false, false, false, false, false, false, false, false, false, false, 0,
+                null, null, null, null, "endpoint3,4", null, null);
+        assertThat(names(ListWalk.list(t, e), "endpoint")).containsExactly("endpoint3", "endpoint4");
+        ListParams eWithMemdev = new ListParams(true, false, false, true, false, false, false, false, false, false, 0,
+                null, null, null, null, "endpoint2", null, null);
+        JsonNode ep = ListWalk.list(t, eWithMemdev);
+        assertThat(ep.get(0).get("memdev").get("memdev").asText()).isEqualTo("mem0");
+    }
+
+    @Test
     void disabledObjectsNeedIdle() throws IOException {
         Topology t = scan("pmem2-pending");
         ListParams regions = new ListParams(false, false, false, false, false, true, false, false, false, false, 0,
