@@ -7,6 +7,7 @@ import dev.cxld.protocol.model.Port;
 import dev.cxld.protocol.model.PortKind;
 import dev.cxld.protocol.model.Region;
 import java.nio.file.Path;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,35 +56,42 @@ final class Idents {
         return (n != null && n == id(devname)) || word.equals(devname);
     }
 
+    /** No filter matches everything; otherwise some word of it must satisfy {@code word}. */
+    private static boolean anyWord(String ident, Predicate<String> word) {
+        if (ident == null) {
+            return true;
+        }
+        for (String w : words(ident)) {
+            if (w.equals("all") || word.test(w)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static boolean memdev(Memdev m, String ident, String serials) {
-        if (ident != null) {
-            boolean hit = false;
-            for (String w : words(ident)) {
-                if (w.equals("all") || idOrName(w, "mem", m.memdev())) {
-                    hit = true;
-                    break;
-                }
-            }
-            if (!hit) {
-                return false;
-            }
+        if (!anyWord(ident, w -> idOrName(w, "mem", m.memdev()))) {
+            return false;
         }
         if (serials == null) {
             return true;
         }
         for (String w : words(serials)) {
-            if (w.isEmpty()) {
-                continue;
-            }
-            try {
-                if (m.serial() != null && SysfsValues.u64(Path.of("--serial"), w) == m.serial()) {
-                    return true;
-                }
-            } catch (RuntimeException e) {
-                // not a number: matches nothing, as strtoull with a trailing rest does in ndctl
+            Long s = serial(w);
+            if (s != null && s.equals(m.serial())) {
+                return true;
             }
         }
         return false;
+    }
+
+    /** strtoull(word, 0) as ndctl's -s does; a word that is not a number matches no serial. */
+    private static Long serial(String word) {
+        try {
+            return SysfsValues.u64(Path.of("--serial"), word);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** A bus is its root port; its provider is named after the platform device that published it. */
@@ -98,32 +106,18 @@ final class Idents {
     }
 
     static boolean bus(Port root, String ident) {
-        if (ident == null) {
-            return true;
-        }
-        for (String w : words(ident)) {
-            if (w.equals("all") || idOrName(w, "root", root.port()) || w.equals(provider(root))) {
-                return true;
-            }
-        }
-        return false;
+        return anyWord(ident, w -> idOrName(w, "root", root.port()) || w.equals(provider(root)));
+    }
+
+    private static boolean kind(String w, PortKind kind) {
+        return (w.equals("root") && kind == PortKind.ROOT)
+                || (w.equals("switch") && kind == PortKind.SWITCH)
+                || (w.equals("endpoint") && kind == PortKind.ENDPOINT);
     }
 
     /** The port itself matches one word. */
     static boolean portSelf(Port p, String ident) {
-        if (ident == null) {
-            return true;
-        }
-        for (String w : words(ident)) {
-            if (w.equals("all")
-                    || (w.equals("root") && p.kind() == PortKind.ROOT)
-                    || (w.equals("switch") && p.kind() == PortKind.SWITCH)
-                    || (w.equals("endpoint") && p.kind() == PortKind.ENDPOINT)
-                    || idOrName(w, "port", p.port())) {
-                return true;
-            }
-        }
-        return false;
+        return anyWord(ident, w -> kind(w, p.kind()) || idOrName(w, "port", p.port()));
     }
 
     /** The port or (unless single) one of its ancestors matches. */
@@ -140,48 +134,21 @@ final class Idents {
     }
 
     static boolean endpoint(Port e, String ident) {
-        if (ident == null) {
-            return true;
-        }
-        for (String w : words(ident)) {
-            if (w.equals("all") || idOrName(w, "endpoint", e.port())) {
-                return true;
-            }
-        }
-        return false;
+        return anyWord(ident, w -> idOrName(w, "endpoint", e.port()));
     }
 
     static boolean decoder(TopologyIndex ix, Decoder d, String ident) {
-        if (ident == null) {
-            return true;
-        }
         Port port = ix.port(d.port());
-        for (String w : words(ident)) {
-            if (w.equals("all") || w.equals(d.decoder())) {
-                return true;
-            }
-            if (port != null && ((w.equals("root") && port.kind() == PortKind.ROOT)
-                    || (w.equals("switch") && port.kind() == PortKind.SWITCH)
-                    || (w.equals("endpoint") && port.kind() == PortKind.ENDPOINT))) {
+        return anyWord(ident, w -> {
+            if (w.equals(d.decoder()) || (port != null && kind(w, port.kind()))) {
                 return true;
             }
             Matcher m = DECODER_ID.matcher(w);
-            if (m.find() && d.decoder().equals("decoder" + Long.parseLong(m.group(1)) + "." + Long.parseLong(m.group(2)))) {
-                return true;
-            }
-        }
-        return false;
+            return m.find() && d.decoder().equals("decoder" + Long.parseLong(m.group(1)) + "." + Long.parseLong(m.group(2)));
+        });
     }
 
     static boolean region(Region r, String ident) {
-        if (ident == null) {
-            return true;
-        }
-        for (String w : words(ident)) {
-            if (w.equals("all") || idOrName(w, "region", r.region())) {
-                return true;
-            }
-        }
-        return false;
+        return anyWord(ident, w -> idOrName(w, "region", r.region()));
     }
 }
