@@ -203,6 +203,9 @@ final class ListJson {
         if (r.size() != null) {
             size(o, "size", r.size());
         }
+        if (r.extendedLinearCacheSize() != null && r.extendedLinearCacheSize() != 0) {
+            size(o, "extended_linear_cache_size", r.extendedLinearCacheSize());
+        }
         if (r.type() != null) {
             o.put("type", r.type());
         }

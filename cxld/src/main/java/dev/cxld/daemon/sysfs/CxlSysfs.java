@@ -219,6 +219,7 @@ public final class CxlSysfs {
                 dir.getParent().getFileName().toString(),
                 d.u64("resource"),
                 d.u64("size"),
+                d.u64("extended_linear_cache_size"),
                 d.text("mode"),
                 ways,
                 d.s32("interleave_granularity"),

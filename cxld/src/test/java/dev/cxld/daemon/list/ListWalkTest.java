@@ -190,6 +190,22 @@ class ListWalkTest {
     }
 
     @Test
+    void newerKernelAttributesAppearWhenPresent() throws IOException {
+        Path sys = SysfsFixtures.install("ram3-committed", Files.createTempDirectory(tmp, "sys"));
+        Path region0 = sys.resolve("bus/cxl/devices/region0").toRealPath();
+        Files.writeString(region0.resolve("extended_linear_cache_size"), "0x10000000\n"); // 6.19
+        Files.writeString(region0.resolve("locked"), "1\n"); // 7.1
+        ListParams regions = new ListParams(false, false, false, false, false, true, false, false, false, false, 0,
+                null, null, null, null, null, null, "region0");
+        JsonNode r = ListWalk.list(new CxlSysfs(sys).scan(), regions).get(0);
+        assertThat(r.get("extended_linear_cache_size").asLong()).isEqualTo(256L << 20);
+        assertThat(r.get("locked").asBoolean()).isTrue();
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        r.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsSubsequence("size", "extended_linear_cache_size", "type");
+    }
+
+    @Test
     void disabledObjectsNeedIdle() throws IOException {
         Topology t = scan("pmem2-pending");
         ListParams regions = new ListParams(false, false, false, false, false, true, false, false, false, false, 0,

@@ -9,6 +9,7 @@ import java.util.List;
  * @param rootDecoder the root decoder it was created under
  * @param resource HPA base ({@code -1} bits while no HPA is allocated)
  * @param size HPA size
+ * @param extendedLinearCacheSize {@code extended_linear_cache_size} (kernel 6.19+), part of {@code size}
  * @param type {@code ram} or {@code pmem} (sysfs {@code mode}; ndctl calls it type)
  * @param interleaveWays interleave ways
  * @param interleaveGranularity interleave granularity in bytes
@@ -25,6 +26,7 @@ public record Region(
         String rootDecoder,
         Long resource,
         Long size,
+        Long extendedLinearCacheSize,
         String type,
         Integer interleaveWays,
         Integer interleaveGranularity,
