@@ -21,6 +21,7 @@ public final class ExitCodes {
             case NOT_FOUND:
                 return NOT_FOUND;
             case UNAVAILABLE:
+            case BUSY:
                 return UNAVAILABLE;
             default:
                 return INTERNAL;

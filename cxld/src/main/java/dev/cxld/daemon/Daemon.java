@@ -1,6 +1,7 @@
 package dev.cxld.daemon;
 
 import dev.cxld.daemon.server.Dispatcher;
+import dev.cxld.daemon.server.Limits;
 import dev.cxld.daemon.server.Snapshots;
 import dev.cxld.daemon.server.SocketServer;
 import dev.cxld.daemon.sysfs.CxlSysfs;
@@ -14,14 +15,18 @@ public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
     /** Everything the daemon is configured with. */
-    public record Config(Path sysfsRoot, Path socket) {}
+    public record Config(Path sysfsRoot, Path socket, Limits limits) {
+        public Config(Path sysfsRoot, Path socket) {
+            this(sysfsRoot, socket, Limits.DEFAULT);
+        }
+    }
 
     private final SocketServer server;
 
     public Daemon(Config config) throws IOException {
         Snapshots snapshots = new Snapshots(new CxlSysfs(config.sysfsRoot()));
         snapshots.current().errors().forEach(e -> LOG.warn("{}", e));
-        this.server = new SocketServer(config.socket(), new Dispatcher(snapshots));
+        this.server = new SocketServer(config.socket(), new Dispatcher(snapshots), config.limits());
         LOG.info("cxld serving {} ({} memdevs, {} regions under {})", config.socket(),
                 snapshots.current().memdevs().size(), snapshots.current().regions().size(), config.sysfsRoot());
     }

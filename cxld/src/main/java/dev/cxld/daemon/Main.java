@@ -35,9 +35,32 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             description = "Unix socket to serve (default: $CXLD_SOCKET or " + DEFAULT_SOCKET + ")")
     Path socket;
 
+    @picocli.CommandLine.Option(names = "--max-connections", paramLabel = "N", defaultValue = "64",
+            description = "connections open at once (default: ${DEFAULT-VALUE}); more are answered BUSY")
+    int maxConnections;
+
+    @picocli.CommandLine.Option(names = "--max-connections-per-user", paramLabel = "N", defaultValue = "16",
+            description = "connections open at once from one user (default: ${DEFAULT-VALUE})")
+    int maxPerUser;
+
+    @picocli.CommandLine.Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "close a connection idle this long (default: ${DEFAULT-VALUE})")
+    long idleSeconds;
+
+    @picocli.CommandLine.Option(names = "--read-timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "close a connection that takes longer to send one request line (default: ${DEFAULT-VALUE})")
+    long readSeconds;
+
     @Override
     public Integer call() throws java.io.IOException {
-        Daemon daemon = new Daemon(new Daemon.Config(sysfsRoot, socket));
+        dev.cxld.daemon.server.Limits limits;
+        try {
+            limits = new dev.cxld.daemon.server.Limits(maxConnections, maxPerUser,
+                    java.time.Duration.ofSeconds(idleSeconds), java.time.Duration.ofSeconds(readSeconds));
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Daemon daemon = new Daemon(new Daemon.Config(sysfsRoot, socket, limits));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 daemon.close();

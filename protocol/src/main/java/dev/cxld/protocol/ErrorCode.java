@@ -10,6 +10,8 @@ public enum ErrorCode {
     NOT_FOUND,
     /** cxld cannot serve this now (e.g. no CXL bus). */
     UNAVAILABLE,
+    /** Too many connections (in all, or from this user); try again. */
+    BUSY,
     /** A bug in cxld; the message says what failed. */
     INTERNAL
 }

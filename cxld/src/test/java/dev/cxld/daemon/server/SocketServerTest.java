@@ -1,0 +1,170 @@
+package dev.cxld.daemon.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cxld.daemon.sysfs.CxlSysfs;
+import dev.cxld.daemon.testing.SysfsFixtures;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The socket server against clients that pipeline, send too much, stall or crowd it. */
+class SocketServerTest {
+    @TempDir Path tmp;
+    SocketServer server;
+    final List<SocketChannel> clients = new ArrayList<>();
+
+    void start(Limits limits) throws IOException {
+        Snapshots snapshots = new Snapshots(new CxlSysfs(SysfsFixtures.install("ram1-empty", tmp)));
+        server = new SocketServer(tmp.resolve("s"), new Dispatcher(snapshots), limits);
+        Thread t = new Thread(server::serve, "test-server");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        for (SocketChannel c : clients) {
+            c.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    SocketChannel connect() throws IOException {
+        SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX);
+        c.connect(UnixDomainSocketAddress.of(tmp.resolve("s")));
+        clients.add(c);
+        return c;
+    }
+
+    static void send(SocketChannel c, String text) throws IOException {
+        c.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The next line, or null at end of stream; fails if nothing comes within 10 s. */
+    static String line(SocketChannel c) throws Exception {
+        return CompletableFuture.supplyAsync(() -> {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            ByteBuffer one = ByteBuffer.allocate(1);
+            try {
+                while (true) {
+                    one.clear();
+                    if (c.read(one) < 0) {
+                        return b.size() == 0 ? null : b.toString(StandardCharsets.UTF_8);
+                    }
+                    if (one.get(0) == '\n') {
+                        return b.toString(StandardCharsets.UTF_8);
+                    }
+                    b.write(one.get(0));
+                }
+            } catch (IOException e) {
+                return null;
+            }
+        }).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+        start(Limits.DEFAULT);
+        SocketChannel c = connect();
+        send(c, "{\"id\":1,\"op\":\"hello\"}\n{\"id\":2,\"op\":\"nope\"}\n{\"id\":3,\"op\":\"list\",\"args\":{\"memdevs\":true}}\n");
+        assertThat(line(c)).startsWith("{\"id\":1,\"ok\":true,\"result\":{\"daemon\":\"cxld\"");
+        assertThat(line(c)).startsWith("{\"id\":2,\"ok\":false,\"error\":{\"code\":\"UNKNOWN_OPERATION\"");
+        assertThat(line(c)).startsWith("{\"id\":3,\"ok\":true,\"result\":[{\"memdev\":\"mem0\"");
+    }
+
+    @Test
+    void anOversizedLineIsRefusedAndTheConnectionGoesOn() throws Exception {
+        start(Limits.DEFAULT);
+        SocketChannel c = connect();
+        send(c, "{\"id\":1,\"op\":\"" + "x".repeat(100_000) + "\"}\n{\"id\":2,\"op\":\"hello\"}\n");
+        assertThat(line(c)).isEqualTo(
+                "{\"ok\":false,\"error\":{\"code\":\"INVALID_ARGUMENT\",\"message\":\"request longer than 65536 bytes\"}}");
+        assertThat(line(c)).startsWith("{\"id\":2,\"ok\":true");
+    }
+
+    @Test
+    void malformedRequestsGetErrorsNotHangs() throws Exception {
+        start(Limits.DEFAULT);
+        SocketChannel c = connect();
+        send(c, "[1,2]\n{\"op\":\"list\",\"args\":{\"memdevs\":7}}\n{\"id\":{\"deep\":[1]},\"op\":\"hello\"}\n\u00ff\u0000\n");
+        assertThat(line(c)).contains("\"code\":\"INVALID_ARGUMENT\"");
+        assertThat(line(c)).contains("\"code\":\"INVALID_ARGUMENT\"").contains("list: bad arguments");
+        assertThat(line(c)).startsWith("{\"id\":{\"deep\":[1]},\"ok\":true");
+        assertThat(line(c)).contains("\"code\":\"INVALID_ARGUMENT\"");
+    }
+
+    @Test
+    void connectionsOverTheLimitAreToldBusy() throws Exception {
+        start(new Limits(2, 10, Duration.ofSeconds(60), Duration.ofSeconds(10)));
+        SocketChannel a = connect();
+        SocketChannel b = connect();
+        send(a, "{\"id\":1,\"op\":\"hello\"}\n");
+        assertThat(line(a)).contains("\"ok\":true"); // a and b are in
+        send(b, "{\"id\":1,\"op\":\"hello\"}\n");
+        assertThat(line(b)).contains("\"ok\":true");
+        SocketChannel third = connect();
+        assertThat(line(third)).isEqualTo(
+                "{\"ok\":false,\"error\":{\"code\":\"BUSY\",\"message\":\"cxld has 2 connections open, its limit; try again\"}}");
+        assertThat(line(third)).isNull();
+        a.close();
+        // a's slot comes free once its thread sees the close
+        String answer = null;
+        for (int i = 0; i < 50 && answer == null; i++) {
+            SocketChannel again = connect();
+            send(again, "{\"id\":9,\"op\":\"hello\"}\n");
+            String l = line(again);
+            if (l != null && l.contains("\"ok\":true")) {
+                answer = l;
+            } else {
+                Thread.sleep(100);
+            }
+        }
+        assertThat(answer).startsWith("{\"id\":9,\"ok\":true");
+    }
+
+    @Test
+    void oneUserCannotTakeEveryConnection() throws Exception {
+        start(new Limits(10, 1, Duration.ofSeconds(60), Duration.ofSeconds(10)));
+        SocketChannel a = connect();
+        send(a, "{\"id\":1,\"op\":\"hello\"}\n");
+        assertThat(line(a)).contains("\"ok\":true");
+        SocketChannel b = connect();
+        assertThat(line(b)).contains("\"code\":\"BUSY\"").contains("connections open to cxld, the limit per user");
+    }
+
+    @Test
+    void idleConnectionsAreClosed() throws Exception {
+        start(new Limits(10, 10, Duration.ofMillis(500), Duration.ofSeconds(10)));
+        SocketChannel c = connect();
+        send(c, "{\"id\":1,\"op\":\"hello\"}\n");
+        assertThat(line(c)).contains("\"ok\":true");
+        assertThat(line(c)).as("closed by the daemon after 0.5 s idle").isNull();
+    }
+
+    @Test
+    void aStalledClientBlocksNoOneAndIsClosed() throws Exception {
+        start(new Limits(10, 10, Duration.ofSeconds(60), Duration.ofMillis(500)));
+        SocketChannel slow = connect();
+        send(slow, "{\"id\":1,\"op\":");
+        SocketChannel other = connect();
+        send(other, "{\"id\":2,\"op\":\"hello\"}\n");
+        assertThat(line(other)).startsWith("{\"id\":2,\"ok\":true");
+        assertThat(line(slow)).as("closed mid-request after 0.5 s").isNull();
+    }
+}

@@ -1,0 +1,63 @@
+package dev.cxld.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Version 1 of the wire format, pinned: what the records write is exactly the golden text, and
+ * the golden text reads back into the same records. Orchestration code is written against these
+ * lines; a change here is a protocol change (bump Response.PROTOCOL_VERSION and protocol/README.md).
+ */
+class GoldenFilesTest {
+    static String golden(String name) throws IOException {
+        try (InputStream in = GoldenFilesTest.class.getResourceAsStream("/golden/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        }
+    }
+
+    @Test
+    void hello() throws IOException {
+        Request req = new Request(IntNode.valueOf(1), Request.HELLO, null);
+        assertThat(Json.mapper().writeValueAsString(req)).isEqualTo(golden("hello-request.json"));
+        assertThat(Json.mapper().readValue(golden("hello-request.json"), Request.class)).isEqualTo(req);
+        ObjectNode result = Json.mapper().createObjectNode();
+        result.put("daemon", "cxld");
+        result.put("version", "0.1.0-SNAPSHOT");
+        result.put("protocol", Response.PROTOCOL_VERSION);
+        Response resp = Response.success(IntNode.valueOf(1), result);
+        assertThat(Json.mapper().writeValueAsString(resp)).isEqualTo(golden("hello-response.json"));
+        assertThat(Json.mapper().readValue(golden("hello-response.json"), Response.class)).isEqualTo(resp);
+    }
+
+    @Test
+    void listRequestCarriesEveryArgument() throws IOException {
+        ListParams p = new ListParams(true, false, false, false, false, true, true, false, true, false, 2,
+                "mem0,mem1", "0x100", "root0", "switch", "endpoint2", "0.0", "region1");
+        Request req = new Request(TextNode.valueOf("a-7"), Request.LIST, Json.mapper().valueToTree(p));
+        assertThat(Json.mapper().writeValueAsString(req)).isEqualTo(golden("list-request.json"));
+        Request back = Json.mapper().readValue(golden("list-request.json"), Request.class);
+        assertThat(Json.mapper().treeToValue(back.args(), ListParams.class)).isEqualTo(p);
+    }
+
+    @Test
+    void errorResponse() throws IOException {
+        Response resp = Response.failure(IntNode.valueOf(3), ErrorCode.UNKNOWN_OPERATION,
+                "unknown operation \"frobnicate\"; this cxld knows: hello, list");
+        assertThat(Json.mapper().writeValueAsString(resp)).isEqualTo(golden("error-response.json"));
+        assertThat(Json.mapper().readValue(golden("error-response.json"), Response.class)).isEqualTo(resp);
+    }
+
+    @Test
+    void unknownFieldsAreIgnoredAndAbsentArgumentsAreDefaults() throws IOException {
+        ListParams p = Json.mapper().readValue("{\"memdevs\":true,\"future\":{\"x\":1}}", ListParams.class);
+        assertThat(p).isEqualTo(new ListParams(true, false, false, false, false, false, false, false, false, false, 0,
+                null, null, null, null, null, null, null));
+    }
+}
