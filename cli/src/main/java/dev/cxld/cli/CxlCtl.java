@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = CxlCtl.Version.class,
         description = "Command line client of the cxld CXL management daemon.",
-        subcommands = {ListCommand.class})
+        subcommands = {ListCommand.class, StatusCommand.class})
 public final class CxlCtl implements Runnable {
     /** Where cxld listens unless told otherwise. */
     public static final String DEFAULT_SOCKET = "/run/cxld/cxld.sock";

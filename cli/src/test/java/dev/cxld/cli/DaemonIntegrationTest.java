@@ -94,6 +94,21 @@ class DaemonIntegrationTest {
     }
 
     @Test
+    void statusReportsTheDaemonAndTheTopology() throws Exception {
+        start("ram3-committed");
+        CommandLine cl = CxlCtl.commandLine(new CxlCtl());
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        assertThat(cl.execute("--socket", tmp.resolve("s").toString(), "status")).as(err.toString()).isZero();
+        com.fasterxml.jackson.databind.JsonNode s = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
+        assertThat(s.get("daemon").get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+        assertThat(s.get("sysfs_root").asText()).isEqualTo(sys.toString());
+        assertThat(s.get("counts").get("memdevs").asInt()).isEqualTo(3);
+        assertThat(s.get("counts").get("regions_committed").asInt()).isEqualTo(2);
+        assertThat(s.get("capacity").get("ram").get("total_bytes").asLong()).isEqualTo(3L << 29);
+    }
+
+    @Test
     void anUnreachableDaemonIsExitThreeWithTheSocketNamed() {
         assertThat(cxlctl()).isEqualTo(3);
         assertThat(err.toString()).contains("cannot reach cxld at " + tmp.resolve("s")).contains("is cxld running?");

@@ -2,6 +2,11 @@ package dev.cxld.daemon;
 
 import dev.cxld.daemon.server.Dispatcher;
 import dev.cxld.daemon.server.Limits;
+import dev.cxld.daemon.server.Status;
+import dev.cxld.protocol.ProjectVersion;
+import dev.cxld.protocol.Response;
+import java.time.Clock;
+import java.time.Instant;
 import dev.cxld.daemon.server.Snapshots;
 import dev.cxld.daemon.server.SocketServer;
 import dev.cxld.daemon.sysfs.CxlSysfs;
@@ -26,7 +31,10 @@ public final class Daemon implements AutoCloseable {
     public Daemon(Config config) throws IOException {
         Snapshots snapshots = new Snapshots(new CxlSysfs(config.sysfsRoot()));
         snapshots.current().errors().forEach(e -> LOG.warn("{}", e));
-        this.server = new SocketServer(config.socket(), new Dispatcher(snapshots), config.limits());
+        Status.Daemon self = new Status.Daemon(ProjectVersion.get(), Response.PROTOCOL_VERSION,
+                ProcessHandle.current().pid(), Instant.now(), System.getProperty("os.version"),
+                config.sysfsRoot().toString());
+        this.server = new SocketServer(config.socket(), new Dispatcher(snapshots, self, Clock.systemUTC()), config.limits());
         LOG.info("cxld serving {} ({} memdevs, {} regions under {})", config.socket(),
                 snapshots.current().memdevs().size(), snapshots.current().regions().size(), config.sysfsRoot());
     }

@@ -12,4 +12,5 @@ public record Request(JsonNode id, String op, JsonNode args) {
     /** Operation names. */
     public static final String HELLO = "hello";
     public static final String LIST = "list";
+    public static final String STATUS = "status";
 }

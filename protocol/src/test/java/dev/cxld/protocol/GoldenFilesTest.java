@@ -49,7 +49,7 @@ class GoldenFilesTest {
     @Test
     void errorResponse() throws IOException {
         Response resp = Response.failure(IntNode.valueOf(3), ErrorCode.UNKNOWN_OPERATION,
-                "unknown operation \"frobnicate\"; this cxld knows: hello, list");
+                "unknown operation \"frobnicate\"; this cxld knows: hello, list, status");
         assertThat(Json.mapper().writeValueAsString(resp)).isEqualTo(golden("error-response.json"));
         assertThat(Json.mapper().readValue(golden("error-response.json"), Response.class)).isEqualTo(resp);
     }

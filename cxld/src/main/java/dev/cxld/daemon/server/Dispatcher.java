@@ -10,6 +10,7 @@ import dev.cxld.protocol.ListParams;
 import dev.cxld.protocol.ProjectVersion;
 import dev.cxld.protocol.Request;
 import dev.cxld.protocol.Response;
+import dev.cxld.protocol.model.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,9 +19,19 @@ public final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
     private final Snapshots snapshots;
+    private final Status.Daemon self;
+    private final java.time.Clock clock;
 
-    public Dispatcher(Snapshots snapshots) {
+    public Dispatcher(Snapshots snapshots, Status.Daemon self, java.time.Clock clock) {
         this.snapshots = snapshots;
+        this.self = self;
+        this.clock = clock;
+    }
+
+    /** A dispatcher for tests and tools: this process, the system clock. */
+    public Dispatcher(Snapshots snapshots) {
+        this(snapshots, new Status.Daemon(ProjectVersion.get(), Response.PROTOCOL_VERSION, ProcessHandle.current().pid(),
+                java.time.Instant.now(), System.getProperty("os.version"), "?"), java.time.Clock.systemUTC());
     }
 
     public String handle(String line) {
@@ -59,9 +70,12 @@ public final class Dispatcher {
                 return Response.success(req.id(), hello);
             case Request.LIST:
                 return list(req);
+            case Request.STATUS:
+                Topology t = snapshots.fresh();
+                return Response.success(req.id(), Status.of(self, t, snapshots.taken().at(), clock.instant()));
             default:
                 return Response.failure(req.id(), ErrorCode.UNKNOWN_OPERATION,
-                        "unknown operation \"" + req.op() + "\"; this cxld knows: hello, list");
+                        "unknown operation \"" + req.op() + "\"; this cxld knows: hello, list, status");
         }
     }
 

@@ -2,6 +2,8 @@ package dev.cxld.daemon.server;
 
 import dev.cxld.daemon.sysfs.CxlSysfs;
 import dev.cxld.protocol.model.Topology;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -11,22 +13,36 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Snapshots {
     private final CxlSysfs sysfs;
-    private final AtomicReference<Topology> current = new AtomicReference<>();
+    private final Clock clock;
+    private final AtomicReference<Taken> current = new AtomicReference<>();
+
+    /** A snapshot and when it was taken. */
+    public record Taken(Topology topology, Instant at) {}
+
+    public Snapshots(CxlSysfs sysfs, Clock clock) {
+        this.sysfs = sysfs;
+        this.clock = clock;
+        fresh();
+    }
 
     public Snapshots(CxlSysfs sysfs) {
-        this.sysfs = sysfs;
-        current.set(sysfs.scan());
+        this(sysfs, Clock.systemUTC());
     }
 
     /** The last snapshot taken. */
     public Topology current() {
+        return current.get().topology();
+    }
+
+    /** The last snapshot taken, with its time. */
+    public Taken taken() {
         return current.get();
     }
 
     /** A new snapshot, which also becomes the current one. */
     public Topology fresh() {
         Topology t = sysfs.scan();
-        current.set(t);
+        current.set(new Taken(t, clock.instant()));
         return t;
     }
 }

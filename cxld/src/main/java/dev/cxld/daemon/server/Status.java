@@ -1,0 +1,99 @@
+package dev.cxld.daemon.server;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxld.protocol.model.Decoder;
+import dev.cxld.protocol.model.DecoderKind;
+import dev.cxld.protocol.model.Memdev;
+import dev.cxld.protocol.model.Port;
+import dev.cxld.protocol.model.PortKind;
+import dev.cxld.protocol.model.Region;
+import dev.cxld.protocol.model.Topology;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The {@code status} document: one JSON object for orchestration, keys documented in
+ * protocol/README.md and kept stable. Pure: the caller passes the clock readings and facts.
+ */
+public final class Status {
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    /** Facts about the running daemon that are not in the snapshot. */
+    public record Daemon(String version, int protocol, long pid, Instant started, String kernelRelease, String sysfsRoot) {}
+
+    private Status() {}
+
+    public static ObjectNode of(Daemon d, Topology t, Instant refreshed, Instant now) {
+        ObjectNode o = F.objectNode();
+        ObjectNode daemon = o.putObject("daemon");
+        daemon.put("version", d.version());
+        daemon.put("protocol", d.protocol());
+        daemon.put("pid", d.pid());
+        daemon.put("started", d.started().toString());
+        daemon.put("uptime_seconds", Duration.between(d.started(), now).toSeconds());
+        o.put("kernel_release", d.kernelRelease());
+        o.put("sysfs_root", d.sysfsRoot());
+        o.put("last_refresh", refreshed.toString());
+
+        ObjectNode counts = o.putObject("counts");
+        counts.put("buses", t.ports().stream().filter(p -> p.kind() == PortKind.ROOT).count());
+        counts.put("ports", t.ports().stream().filter(p -> p.kind() == PortKind.SWITCH).count());
+        counts.put("endpoints", t.ports().stream().filter(p -> p.kind() == PortKind.ENDPOINT).count());
+        counts.put("decoders", t.decoders().size());
+        counts.put("memdevs", t.memdevs().size());
+        counts.put("memdevs_enabled", t.memdevs().stream().filter(Memdev::enabled).count());
+        counts.put("regions", t.regions().size());
+        counts.put("regions_committed", t.regions().stream().filter(r -> Boolean.TRUE.equals(r.committed())).count());
+
+        ObjectNode capacity = o.putObject("capacity");
+        capacity(capacity.putObject("ram"), "ram", t);
+        capacity(capacity.putObject("pmem"), "pmem", t);
+
+        ArrayNode degraded = o.putArray("degraded");
+        for (Port p : t.ports()) {
+            degraded(degraded, p.port(), p.errors());
+        }
+        for (Decoder dec : t.decoders()) {
+            degraded(degraded, dec.decoder(), dec.errors());
+        }
+        for (Memdev m : t.memdevs()) {
+            degraded(degraded, m.memdev(), m.errors());
+        }
+        for (Region r : t.regions()) {
+            degraded(degraded, r.region(), r.errors());
+        }
+        ArrayNode errors = o.putArray("errors");
+        t.errors().forEach(errors::add);
+        return o;
+    }
+
+    /** Bytes of memdev capacity of one partition type: in all, given to regions (DPA), and the rest. */
+    private static void capacity(ObjectNode o, String mode, Topology t) {
+        long total = 0;
+        for (Memdev m : t.memdevs()) {
+            Long size = mode.equals("ram") ? m.ramSize() : m.pmemSize();
+            total += size == null ? 0 : size;
+        }
+        long inRegions = 0;
+        for (Decoder d : t.decoders()) {
+            if (d.kind() == DecoderKind.ENDPOINT && d.region() != null && mode.equals(d.mode()) && d.dpaSize() != null) {
+                inRegions += d.dpaSize();
+            }
+        }
+        o.put("total_bytes", total);
+        o.put("in_regions_bytes", inRegions);
+        o.put("free_bytes", Math.max(0, total - inRegions));
+    }
+
+    private static void degraded(ArrayNode out, String object, List<String> reasons) {
+        if (!reasons.isEmpty()) {
+            ObjectNode o = out.addObject();
+            o.put("object", object);
+            ArrayNode a = o.putArray("reasons");
+            reasons.forEach(a::add);
+        }
+    }
+}

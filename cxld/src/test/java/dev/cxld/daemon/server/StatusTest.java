@@ -1,0 +1,64 @@
+package dev.cxld.daemon.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cxld.daemon.sysfs.CxlSysfs;
+import dev.cxld.daemon.testing.SysfsFixtures;
+import dev.cxld.protocol.model.Topology;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StatusTest {
+    static final Status.Daemon SELF = new Status.Daemon("1.2.3", 1, 4242, Instant.parse("2026-11-24T10:00:00Z"),
+            "6.12.95+deb12-amd64", "/sys");
+
+    @TempDir Path tmp;
+
+    @Test
+    void countsCapacityAndTimesOfACommittedTopology() throws IOException {
+        Topology t = new CxlSysfs(SysfsFixtures.install("pmem2-pending", tmp)).scan();
+        JsonNode s = Status.of(SELF, t, Instant.parse("2026-11-24T11:00:00Z"), Instant.parse("2026-11-24T11:00:05Z"));
+
+        assertThat(s.get("daemon").toString()).isEqualTo(
+                "{\"version\":\"1.2.3\",\"protocol\":1,\"pid\":4242,\"started\":\"2026-11-24T10:00:00Z\",\"uptime_seconds\":3605}");
+        assertThat(s.get("kernel_release").asText()).isEqualTo("6.12.95+deb12-amd64");
+        assertThat(s.get("last_refresh").asText()).isEqualTo("2026-11-24T11:00:00Z");
+        assertThat(s.get("counts").toString()).isEqualTo("{\"buses\":1,\"ports\":1,\"endpoints\":2,\"decoders\":13,"
+                + "\"memdevs\":2,\"memdevs_enabled\":2,\"regions\":3,\"regions_committed\":2}");
+        // two 512 MiB pmem memdevs; regions hold 256 MiB twice (interleave) + 256 + 256 (uncommitted, targeted)
+        assertThat(s.get("capacity").get("pmem").toString()).isEqualTo(
+                "{\"total_bytes\":1073741824,\"in_regions_bytes\":1073741824,\"free_bytes\":0}");
+        assertThat(s.get("capacity").get("ram").toString()).isEqualTo(
+                "{\"total_bytes\":0,\"in_regions_bytes\":0,\"free_bytes\":0}");
+        assertThat(s.get("degraded")).isEmpty();
+        assertThat(s.get("errors")).isEmpty();
+    }
+
+    @Test
+    void theKeysAreTheDocumentedOnes() throws IOException {
+        Topology t = new CxlSysfs(SysfsFixtures.install("ram1-empty", tmp)).scan();
+        JsonNode s = Status.of(SELF, t, Instant.EPOCH, Instant.EPOCH);
+        List<String> keys = new ArrayList<>();
+        s.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactly("daemon", "kernel_release", "sysfs_root", "last_refresh", "counts",
+                "capacity", "degraded", "errors");
+    }
+
+    @Test
+    void unreadableObjectsAreListedAsDegradedWithReasons() throws IOException {
+        Path sys = SysfsFixtures.install("ram3-committed", tmp);
+        Files.writeString(sys.resolve("bus/cxl/devices/mem2").toRealPath().resolve("serial"), "?\n");
+        JsonNode s = Status.of(SELF, new CxlSysfs(sys).scan(), Instant.EPOCH, Instant.EPOCH);
+        assertThat(s.get("degraded")).hasSize(1);
+        assertThat(s.get("degraded").get(0).get("object").asText()).isEqualTo("mem2");
+        assertThat(s.get("degraded").get(0).get("reasons").get(0).asText()).endsWith("serial: expected an unsigned 64-bit number, found '?\\n'");
+        assertThat(s.get("capacity").get("ram").get("in_regions_bytes").asLong()).isEqualTo(3L * (256 << 20));
+    }
+}
