@@ -92,34 +92,21 @@ public final class ListWalk {
             return;
         }
         ObjectNode jbus = null;
-        ArrayNode childPorts = null;
-        ArrayNode childEps = null;
-        ArrayNode childDevs = null;
-        ArrayNode childDecoders = null;
-        ArrayNode childRegions = null;
+        Children c = Children.NONE;
         if (Idents.bus(bus, p.busFilter()) && Idents.port(ix, bus, p.portFilter(), p.single()) && p.buses()) {
             jbus = json.bus(bus);
             json.dports(jbus, bus, mf, p.targets());
             buses.add(jbus);
-            childPorts = p.ports() ? F.arrayNode() : null;
-            childEps = p.endpoints() ? F.arrayNode() : null;
-            childDevs = p.memdevs() ? F.arrayNode() : null;
-            childDecoders = p.decoders() ? F.arrayNode() : null;
-            childRegions = p.regions() ? F.arrayNode() : null;
+            c = new Children(p, true);
         }
-        walkDecoders(bus, pick(childDecoders, busDecoders), pick(childRegions, regions));
+        walkDecoders(bus, pick(c.decoders, busDecoders), pick(c.regions, regions));
         if (p.endpoints() || p.memdevs() || p.decoders()) {
-            walkEndpoints(bus, pick(childEps, endpoints), pick(childDevs, memdevs),
-                    pick(childDecoders, endpointDecoders));
+            walkEndpoints(bus, pick(c.endpoints, endpoints), pick(c.memdevs, memdevs),
+                    pick(c.decoders, endpointDecoders));
         }
-        walkChildPorts(bus, pick(childPorts, ports), pick(childDecoders, portDecoders),
-                pick(childEps, endpoints), pick(childDecoders, endpointDecoders), pick(childDevs, memdevs));
-        String name = bus.port();
-        nest(jbus, "ports:" + name, childPorts);
-        nest(jbus, "endpoints:" + name, childEps);
-        nest(jbus, "decoders:" + name, childDecoders);
-        nest(jbus, "regions:" + name, childRegions);
-        nest(jbus, "memdevs:" + name, childDevs);
+        walkChildPorts(bus, pick(c.ports, ports), pick(c.decoders, portDecoders),
+                pick(c.endpoints, endpoints), pick(c.decoders, endpointDecoders), pick(c.memdevs, memdevs));
+        c.nestInto(jbus, bus.port());
     }
 
     private void walkChildPorts(Port parent, ArrayNode jports, ArrayNode jportDecoders, ArrayNode jeps,
@@ -129,10 +116,7 @@ public final class ListWalk {
                 continue;
             }
             ObjectNode jport = null;
-            ArrayNode childPorts = null;
-            ArrayNode childEps = null;
-            ArrayNode childDevs = null;
-            ArrayNode childDecoders = null;
+            Children c = Children.NONE;
             if (Idents.port(ix, port, p.portFilter(), p.single()) && Idents.bus(ix.bus(port), p.busFilter())) {
                 if (!p.idle() && !port.enabled()) {
                     continue;
@@ -141,23 +125,16 @@ public final class ListWalk {
                     jport = json.port(port, "port");
                     json.dports(jport, port, mf, p.targets());
                     jports.add(jport);
-                    childPorts = F.arrayNode();
-                    childDevs = p.memdevs() ? F.arrayNode() : null;
-                    childEps = p.endpoints() ? F.arrayNode() : null;
-                    childDecoders = p.decoders() ? F.arrayNode() : null;
+                    c = new Children(p, false);
                 }
             }
             if (p.endpoints() || p.memdevs() || p.decoders()) {
-                walkEndpoints(port, pick(childEps, jeps), pick(childDevs, jdevs), pick(childDecoders, jepDecoders));
+                walkEndpoints(port, pick(c.endpoints, jeps), pick(c.memdevs, jdevs), pick(c.decoders, jepDecoders));
             }
-            walkDecoders(port, pick(childDecoders, jportDecoders), null);
-            walkChildPorts(port, pick(childPorts, jports), pick(childDecoders, jportDecoders),
-                    pick(childEps, jeps), pick(childDecoders, jepDecoders), pick(childDevs, jdevs));
-            String name = port.port();
-            nest(jport, "ports:" + name, childPorts);
-            nest(jport, "endpoints:" + name, childEps);
-            nest(jport, "decoders:" + name, childDecoders);
-            nest(jport, "memdevs:" + name, childDevs);
+            walkDecoders(port, pick(c.decoders, jportDecoders), null);
+            walkChildPorts(port, pick(c.ports, jports), pick(c.decoders, jportDecoders),
+                    pick(c.endpoints, jeps), pick(c.decoders, jepDecoders), pick(c.memdevs, jdevs));
+            c.nestInto(jport, port.port());
         }
     }
 
@@ -285,6 +262,36 @@ public final class ListWalk {
             return true;
         }
         return d.region() != null && ix.topology.region(d.region()).map(r -> Idents.region(r, p.regionFilter())).orElse(false);
+    }
+
+    /**
+     * The arrays a listed bus or port collects its descendants in, one per kind being listed
+     * ({@code null} otherwise); nested under it as {@code "ports:port1"} and so on, when not empty.
+     */
+    private static final class Children {
+        static final Children NONE = new Children(null, false);
+
+        final ArrayNode ports;
+        final ArrayNode endpoints;
+        final ArrayNode memdevs;
+        final ArrayNode decoders;
+        final ArrayNode regions;
+
+        Children(ListParams p, boolean withRegions) {
+            ports = p != null && p.ports() ? F.arrayNode() : null;
+            endpoints = p != null && p.endpoints() ? F.arrayNode() : null;
+            memdevs = p != null && p.memdevs() ? F.arrayNode() : null;
+            decoders = p != null && p.decoders() ? F.arrayNode() : null;
+            regions = p != null && withRegions && p.regions() ? F.arrayNode() : null;
+        }
+
+        void nestInto(ObjectNode parent, String name) {
+            nest(parent, "ports:" + name, ports);
+            nest(parent, "endpoints:" + name, endpoints);
+            nest(parent, "decoders:" + name, decoders);
+            nest(parent, "regions:" + name, regions);
+            nest(parent, "memdevs:" + name, memdevs);
+        }
     }
 
     private static ArrayNode pick(ArrayNode child, ArrayNode container) {
