@@ -10,7 +10,6 @@ import dev.cxld.protocol.ListParams;
 import dev.cxld.protocol.ProjectVersion;
 import dev.cxld.protocol.Request;
 import dev.cxld.protocol.Response;
-import dev.cxld.protocol.model.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,11 +27,6 @@ public final class Dispatcher {
         this.clock = clock;
     }
 
-    /** A dispatcher for tests and tools: this process, the system clock. */
-    public Dispatcher(Snapshots snapshots) {
-        this(snapshots, new Status.Daemon(ProjectVersion.get(), Response.PROTOCOL_VERSION, ProcessHandle.current().pid(),
-                java.time.Instant.now(), System.getProperty("os.version"), "?"), java.time.Clock.systemUTC());
-    }
 
     public String handle(String line) {
         Response response;
@@ -71,8 +65,8 @@ public final class Dispatcher {
             case Request.LIST:
                 return list(req);
             case Request.STATUS:
-                Topology t = snapshots.fresh();
-                return Response.success(req.id(), Status.of(self, t, snapshots.taken().at(), clock.instant()));
+                Snapshots.Taken t = snapshots.fresh();
+                return Response.success(req.id(), Status.of(self, t.topology(), t.at(), clock.instant()));
             default:
                 return Response.failure(req.id(), ErrorCode.UNKNOWN_OPERATION,
                         "unknown operation \"" + req.op() + "\"; this cxld knows: hello, list, status");
@@ -90,6 +84,6 @@ public final class Dispatcher {
         } catch (IllegalArgumentException e) {
             return Response.failure(req.id(), ErrorCode.INVALID_ARGUMENT, "list: " + e.getMessage());
         }
-        return Response.success(req.id(), ListWalk.list(snapshots.fresh(), params));
+        return Response.success(req.id(), ListWalk.list(snapshots.fresh().topology(), params));
     }
 }

@@ -34,15 +34,10 @@ public final class Snapshots {
         return current.get().topology();
     }
 
-    /** The last snapshot taken, with its time. */
-    public Taken taken() {
-        return current.get();
-    }
-
-    /** A new snapshot, which also becomes the current one. */
-    public Topology fresh() {
-        Topology t = sysfs.scan();
-        current.set(new Taken(t, clock.instant()));
+    /** A new snapshot and its time; it also becomes the current one. */
+    public Taken fresh() {
+        Taken t = new Taken(sysfs.scan(), clock.instant());
+        current.set(t);
         return t;
     }
 }

@@ -111,7 +111,7 @@ public final class CxlSysfs {
             }
         }
         List<Dport> dports = new ArrayList<>();
-        for (Path link : list(dir)) {
+        for (Path link : d.children("")) {
             Matcher m = DeviceNames.DPORT.matcher(link.getFileName().toString());
             if (m.matches() && Files.isSymbolicLink(link)) {
                 String dportName = d.linkName(link.getFileName().toString());
@@ -206,8 +206,7 @@ public final class CxlSysfs {
             mappings.add(new Mapping(i, decoder, memdev));
         }
         List<String> dax = new ArrayList<>();
-        Path daxRegion = dir.resolve("dax_region" + name.substring("region".length()));
-        for (Path p : list(daxRegion)) {
+        for (Path p : d.children("dax_region" + name.substring("region".length()))) {
             String n = p.getFileName().toString();
             if (n.matches("dax\\d+\\.\\d+") && Files.isDirectory(p)) {
                 dax.add(n);
@@ -230,18 +229,5 @@ public final class CxlSysfs {
                 mappings,
                 dax,
                 d.errors());
-    }
-
-    private static List<Path> list(Path dir) {
-        List<Path> children = new ArrayList<>();
-        if (!Files.isDirectory(dir)) {
-            return children;
-        }
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
-            s.forEach(children::add);
-        } catch (IOException e) {
-            return children;
-        }
-        return children;
     }
 }

@@ -4,6 +4,7 @@ import dev.cxld.daemon.IoErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -94,6 +95,25 @@ final class DeviceDir {
             errors.add(link + ": " + IoErrors.reason(e));
             return null;
         }
+    }
+
+    /**
+     * The entries of {@code name} (a subdirectory, or "" for this directory), sorted; none when it
+     * does not exist; a listing that fails is an error on this object, not a silent gap.
+     */
+    List<Path> children(String name) {
+        Path sub = name.isEmpty() ? dir : dir.resolve(name);
+        List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(sub)) {
+            return out;
+        }
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(sub)) {
+            s.forEach(out::add);
+        } catch (IOException e) {
+            errors.add(sub + ": " + IoErrors.reason(e));
+        }
+        out.sort(null);
+        return out;
     }
 
     /** A driver is bound: {@code driver} is a link. */

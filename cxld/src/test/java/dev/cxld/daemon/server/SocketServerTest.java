@@ -12,7 +12,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import dev.cxld.protocol.Response;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,8 +31,11 @@ class SocketServerTest {
     final List<SocketChannel> clients = new ArrayList<>();
 
     void start(Limits limits) throws IOException {
-        Snapshots snapshots = new Snapshots(new CxlSysfs(SysfsFixtures.install("ram1-empty", tmp)));
-        server = new SocketServer(tmp.resolve("s"), new Dispatcher(snapshots), limits);
+        Path sys = SysfsFixtures.install("ram1-empty", tmp);
+        Status.Daemon self = new Status.Daemon("test", Response.PROTOCOL_VERSION, ProcessHandle.current().pid(),
+                Instant.now(), System.getProperty("os.version"), sys.toString());
+        Dispatcher dispatcher = new Dispatcher(new Snapshots(new CxlSysfs(sys)), self, Clock.systemUTC());
+        server = new SocketServer(tmp.resolve("s"), dispatcher, limits);
         Thread t = new Thread(server::serve, "test-server");
         t.setDaemon(true);
         t.start();
