@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = CxlCtl.Version.class,
         description = "Command line client of the cxld CXL management daemon.",
-        subcommands = {ListCommand.class, StatusCommand.class})
+        subcommands = {ListCommand.class, StatusCommand.class, MonitorCommand.class,
+            MemdevStateCommand.Enable.class, MemdevStateCommand.Disable.class})
 public final class CxlCtl implements Runnable {
     /** Where cxld listens unless told otherwise. */
     public static final String DEFAULT_SOCKET = "/run/cxld/cxld.sock";

@@ -39,6 +39,19 @@ public final class DaemonClient {
     }
 
     public Response call(String op, JsonNode args) throws IOException {
+        return stream(op, args, null);
+    }
+
+    /** Receives the events of a streaming operation (monitor); returns false to stop. */
+    public interface EventSink {
+        boolean event(JsonNode event) throws IOException;
+    }
+
+    /**
+     * Sends one request; when it succeeds and {@code events} is not null, hands every event line
+     * that follows to {@code events} until it returns false or cxld closes the connection.
+     */
+    public Response stream(String op, JsonNode args, EventSink events) throws IOException {
         Request req = new Request(IntNode.valueOf(nextId++), op, args);
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             try {
@@ -55,7 +68,16 @@ public final class DaemonClient {
             if (line == null) {
                 throw new UnreachableException("cxld at " + socket + " closed the connection without answering", null);
             }
-            return Json.mapper().readValue(line, Response.class);
+            Response r = Json.mapper().readValue(line, Response.class);
+            if (events != null && r.ok()) {
+                while ((line = in.readLine()) != null) {
+                    JsonNode e = Json.mapper().readTree(line).get("event");
+                    if (e != null && !events.event(e)) {
+                        break;
+                    }
+                }
+            }
+            return r;
         }
     }
 

@@ -10,6 +10,9 @@ public final class ExitCodes {
     public static final int UNREACHABLE = 3;
     public static final int NOT_FOUND = 4;
     public static final int UNAVAILABLE = 5;
+    public static final int PERMISSION_DENIED = 6;
+    public static final int IN_USE = 7;
+    public static final int KERNEL_ERROR = 8;
 
     private ExitCodes() {}
 
@@ -23,6 +26,12 @@ public final class ExitCodes {
             case UNAVAILABLE:
             case BUSY:
                 return UNAVAILABLE;
+            case PERMISSION_DENIED:
+                return PERMISSION_DENIED;
+            case IN_USE:
+                return IN_USE;
+            case KERNEL_ERROR:
+                return KERNEL_ERROR;
             default:
                 return INTERNAL;
         }

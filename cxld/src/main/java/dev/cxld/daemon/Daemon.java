@@ -1,42 +1,163 @@
 package dev.cxld.daemon;
 
+import dev.cxld.daemon.control.MemdevControl;
+import dev.cxld.daemon.events.EventBus;
+import dev.cxld.daemon.events.TraceEvents;
+import dev.cxld.daemon.live.Snapshots;
+import dev.cxld.daemon.live.UeventListener;
+import dev.cxld.daemon.nativeio.ErrnoException;
+import dev.cxld.daemon.nativeio.Groups;
+import dev.cxld.daemon.nativeio.PeerCredentials;
+import dev.cxld.daemon.server.Access;
 import dev.cxld.daemon.server.Dispatcher;
 import dev.cxld.daemon.server.Limits;
+import dev.cxld.daemon.server.SocketServer;
 import dev.cxld.daemon.server.Status;
+import dev.cxld.daemon.sysfs.CxlSysfs;
 import dev.cxld.protocol.ProjectVersion;
 import dev.cxld.protocol.Response;
-import java.time.Clock;
-import java.time.Instant;
-import dev.cxld.daemon.server.Snapshots;
-import dev.cxld.daemon.server.SocketServer;
-import dev.cxld.daemon.sysfs.CxlSysfs;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** cxld wired by hand: sysfs reader → snapshots → dispatcher → socket server. */
+/**
+ * cxld wired by hand: sysfs reader → snapshots (kept fresh by uevents and rescans) → events →
+ * dispatcher → socket server.
+ */
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
-    /** Everything the daemon is configured with. */
-    public record Config(Path sysfsRoot, Path socket, Limits limits) {
+    /**
+     * Everything the daemon is configured with.
+     *
+     * @param tracefs where to read CXL trace events from; null: nowhere
+     * @param uevents listen to kernel uevents (only meaningful when sysfsRoot is the live /sys)
+     */
+    public record Config(Path sysfsRoot, Path socket, Limits limits, SocketServer.Exposure exposure,
+            String adminGroup, Duration rescanInterval, Path tracefs, boolean uevents) {
+        /** A daemon over a captured tree, as tests start it: no uevents, no trace events. */
         public Config(Path sysfsRoot, Path socket) {
-            this(sysfsRoot, socket, Limits.DEFAULT);
+            this(sysfsRoot, socket, Limits.DEFAULT, SocketServer.Exposure.OPEN, "cxl", Duration.ofSeconds(30), null, false);
         }
     }
 
     private final SocketServer server;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "cxld-refresh");
+        t.setDaemon(true);
+        return t;
+    });
+    private final UeventListener uevents;
+    private final TraceEvents trace;
 
     public Daemon(Config config) throws IOException {
-        Snapshots snapshots = new Snapshots(new CxlSysfs(config.sysfsRoot()));
-        snapshots.current().errors().forEach(e -> LOG.warn("{}", e));
+        Clock clock = Clock.systemUTC();
+        EventBus bus = new EventBus(clock);
+        CxlSysfs sysfs = new CxlSysfs(config.sysfsRoot());
+        Path seqnum = config.sysfsRoot().resolve("kernel/uevent_seqnum");
+        Snapshots snapshots;
+        UeventListener listener = null;
+        String listenerState;
+        if (config.uevents() && Files.isReadable(seqnum)) {
+            // The listener needs the snapshot and the snapshot the listener's first events: a
+            // forwarding sink lets the socket open before the first scan, so nothing falls between.
+            ForwardingSink sink = new ForwardingSink();
+            try {
+                listener = UeventListener.start(sink);
+                snapshots = new Snapshots(sysfs, clock, bus, seqnum);
+                sink.target = snapshots;
+                listenerState = "running";
+            } catch (ErrnoException e) {
+                LOG.warn("cannot listen to uevents ({}); every request rescans", e.getMessage());
+                snapshots = new Snapshots(sysfs, clock, bus);
+                listenerState = "unavailable: " + e.getMessage();
+            }
+        } else {
+            snapshots = new Snapshots(sysfs, clock, bus);
+            listenerState = config.uevents() ? "unavailable: no " + seqnum : "off: " + config.sysfsRoot() + " is not the live /sys";
+        }
+        this.uevents = listener;
+        snapshots.current().topology().errors().forEach(e -> LOG.warn("{}", e));
+        this.trace = config.tracefs() == null ? null : TraceEvents.start(config.tracefs(), bus);
+        if (trace != null) {
+            LOG.info("trace events: {}", trace.state());
+        }
+        if (!PeerCredentials.available()) {
+            LOG.warn("peer pids and groups are unavailable (run with --add-opens java.base/sun.nio.ch=ALL-UNNAMED);"
+                    + " only root may change things");
+        }
+
+        Access access = new Access(config.adminGroup(), Groups.gid(config.adminGroup()).isPresent()
+                ? java.util.OptionalLong.of(Groups.gid(config.adminGroup()).getAsInt()) : java.util.OptionalLong.empty());
+        if (access.adminGid().isEmpty()) {
+            LOG.warn("group {} does not exist: only root may change things", config.adminGroup());
+        }
         Status.Daemon self = new Status.Daemon(ProjectVersion.get(), Response.PROTOCOL_VERSION,
                 ProcessHandle.current().pid(), Instant.now(), System.getProperty("os.version"),
                 config.sysfsRoot().toString());
-        this.server = new SocketServer(config.socket(), new Dispatcher(snapshots, self, Clock.systemUTC()), config.limits());
-        LOG.info("cxld serving {} ({} memdevs, {} regions under {})", config.socket(),
-                snapshots.current().memdevs().size(), snapshots.current().regions().size(), config.sysfsRoot());
+        Snapshots s = snapshots;
+        UeventListener l = listener;
+        String ls = listenerState;
+        Dispatcher.Services services = new Dispatcher.Services(s, bus, new MemdevControl(config.sysfsRoot(), s), access,
+                () -> new Status.Live(s.stats(), l == null ? ls : l.running() ? "running" : "stopped (see the log)",
+                        config.rescanInterval().toSeconds(), bus.subscribers(),
+                        trace == null ? "disabled: no tracefs configured" : trace.state(), config.adminGroup()));
+        this.server = new SocketServer(config.socket(), new Dispatcher(services, self, clock), config.limits(),
+                config.exposure());
+        long period = config.rescanInterval().toMillis();
+        timer.scheduleWithFixedDelay(() -> guarded(s::rescan), period, period, TimeUnit.MILLISECONDS);
+        if (listener != null) {
+            // apply uevents promptly, so monitors hear of changes even when nobody asks
+            timer.scheduleWithFixedDelay(() -> guarded(s::applyPending), 50, 50, TimeUnit.MILLISECONDS);
+        }
+        LOG.info("cxld serving {} ({} memdevs, {} regions under {}; uevents: {})", config.socket(),
+                s.current().topology().memdevs().size(), s.current().topology().regions().size(),
+                config.sysfsRoot(), listenerState);
+    }
+
+    private static void guarded(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.error("refresh failed", e);
+        }
+    }
+
+    /** Hands uevents to the snapshots once they exist (uevents before that are in the first scan). */
+    private static final class ForwardingSink implements UeventListener.Sink {
+        volatile Snapshots target;
+
+        @Override
+        public void uevent(dev.cxld.daemon.live.Uevent u) {
+            Snapshots t = target;
+            if (t != null) {
+                t.uevent(u);
+            }
+        }
+
+        @Override
+        public void seen(long seqnum) {
+            Snapshots t = target;
+            if (t != null) {
+                t.seen(seqnum);
+            }
+        }
+
+        @Override
+        public void lost(String why) {
+            Snapshots t = target;
+            if (t != null) {
+                t.lost(why);
+            }
+        }
     }
 
     /** Serves until closed. */
@@ -47,5 +168,16 @@ public final class Daemon implements AutoCloseable {
     @Override
     public void close() throws IOException {
         server.close();
+        timer.shutdownNow();
+        try {
+            if (uevents != null) {
+                uevents.close();
+            }
+            if (trace != null) {
+                trace.close();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

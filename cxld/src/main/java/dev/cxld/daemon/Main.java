@@ -51,6 +51,29 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             description = "close a connection that takes longer to send one request line (default: ${DEFAULT-VALUE})")
     long readSeconds;
 
+    @picocli.CommandLine.Option(names = "--admin-group", paramLabel = "GROUP", defaultValue = "cxl",
+            description = "members of GROUP (and root) may change things: enable/disable memdevs and, later, regions"
+                    + " and handoffs; everyone else may only read (default: ${DEFAULT-VALUE})")
+    String adminGroup;
+
+    @picocli.CommandLine.Option(names = "--socket-mode", paramLabel = "MODE", defaultValue = "0666",
+            description = "octal mode of the socket file; who may connect at all (default: ${DEFAULT-VALUE}:"
+                    + " everyone, since what each may do is decided by credentials)")
+    String socketMode;
+
+    @picocli.CommandLine.Option(names = "--socket-group", paramLabel = "GROUP",
+            description = "group of the socket file, e.g. with --socket-mode 0660 to let only that group connect")
+    String socketGroup;
+
+    @picocli.CommandLine.Option(names = "--rescan-interval", paramLabel = "SECONDS", defaultValue = "30",
+            description = "rescan all of sysfs this often, a safety net beside uevents (default: ${DEFAULT-VALUE})")
+    long rescanSeconds;
+
+    @picocli.CommandLine.Option(names = "--tracefs", paramLabel = "DIR",
+            description = "tracefs to read CXL trace events from (default: /sys/kernel/tracing when --sysfs-root is"
+                    + " /sys); 'none' to not read them")
+    String tracefs;
+
     @Override
     public Integer call() throws java.io.IOException {
         dev.cxld.daemon.server.Limits limits;
@@ -60,7 +83,20 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        Daemon daemon = new Daemon(new Daemon.Config(sysfsRoot, socket, limits));
+        if (rescanSeconds < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--rescan-interval must be at least 1");
+        }
+        dev.cxld.daemon.server.SocketServer.Exposure exposure;
+        try {
+            exposure = new dev.cxld.daemon.server.SocketServer.Exposure(socketMode, socketGroup);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        boolean live = sysfsRoot.toAbsolutePath().normalize().equals(Path.of("/sys"));
+        Path trace = tracefs != null ? ("none".equals(tracefs) ? null : Path.of(tracefs))
+                : live ? Path.of("/sys/kernel/tracing") : null;
+        Daemon daemon = new Daemon(new Daemon.Config(sysfsRoot, socket, limits, exposure, adminGroup,
+                java.time.Duration.ofSeconds(rescanSeconds), trace, live));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 daemon.close();

@@ -1,6 +1,6 @@
 package dev.cxld.protocol;
 
-/** Stable, machine-readable error codes of the protocol. */
+/** Stable, machine-readable error codes of the protocol. New codes may be added; none is renamed. */
 public enum ErrorCode {
     /** The request is not valid JSON, lacks a field, or has an argument of the wrong type or value. */
     INVALID_ARGUMENT,
@@ -8,6 +8,12 @@ public enum ErrorCode {
     UNKNOWN_OPERATION,
     /** The named object does not exist. */
     NOT_FOUND,
+    /** The caller may not do this: changing operations need root or the daemon's admin group. */
+    PERMISSION_DENIED,
+    /** The object is in use (e.g. a memdev in a committed region) and the request did not force it. */
+    IN_USE,
+    /** The kernel refused a write or call; {@code errno}, {@code errno_name} and {@code path} say which. */
+    KERNEL_ERROR,
     /** cxld cannot serve this now (e.g. no CXL bus). */
     UNAVAILABLE,
     /** Too many connections (in all, or from this user); try again. */

@@ -19,4 +19,8 @@ public record Response(JsonNode id, boolean ok, JsonNode result, ErrorBody error
     public static Response failure(JsonNode id, ErrorCode code, String message) {
         return new Response(id, false, null, new ErrorBody(code, message));
     }
+
+    public static Response failure(JsonNode id, ErrorBody error) {
+        return new Response(id, false, null, error);
+    }
 }

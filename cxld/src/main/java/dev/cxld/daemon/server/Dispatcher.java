@@ -2,88 +2,163 @@ package dev.cxld.daemon.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxld.daemon.control.MemdevControl;
+import dev.cxld.daemon.control.Refusal;
+import dev.cxld.daemon.events.EventBus;
 import dev.cxld.daemon.list.ListWalk;
+import dev.cxld.daemon.live.Snapshots;
 import dev.cxld.protocol.ErrorCode;
+import dev.cxld.protocol.Event;
 import dev.cxld.protocol.Json;
 import dev.cxld.protocol.ListParams;
 import dev.cxld.protocol.ProjectVersion;
 import dev.cxld.protocol.Request;
 import dev.cxld.protocol.Response;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Turns one request line into one response line. Never throws: every failure is a response. */
+/**
+ * Turns one request line into a reply. Never throws: every failure is an error response.
+ * Operations that change the system are checked against {@link Access} first.
+ */
 public final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    /** Operations anyone may use. */
+    static final List<String> READING = List.of(Request.HELLO, Request.LIST, Request.STATUS, Request.MONITOR);
+    /** Operations that change the system: root or the admin group. */
+    static final List<String> CHANGING = List.of(Request.ENABLE_MEMDEV, Request.DISABLE_MEMDEV);
+    static final List<String> SOURCES = List.of(Event.TOPOLOGY, Event.TRACE);
 
-    private final Snapshots snapshots;
+    /** What the dispatcher works with. */
+    public record Services(Snapshots snapshots, EventBus events, MemdevControl memdevs, Access access,
+            Supplier<Status.Live> live) {}
+
+    /** A reply: one line, or one line that starts an event stream on the connection. */
+    public sealed interface Reply permits Line, Stream {
+        String line();
+    }
+
+    public record Line(String line) implements Reply {}
+
+    /** The connection now also carries {@code subscription}'s events, tagged with {@code id}. */
+    public record Stream(String line, JsonNode id, EventBus.Subscription subscription) implements Reply {}
+
+    private final Services services;
     private final Status.Daemon self;
-    private final java.time.Clock clock;
+    private final Clock clock;
 
-    public Dispatcher(Snapshots snapshots, Status.Daemon self, java.time.Clock clock) {
-        this.snapshots = snapshots;
+    public Dispatcher(Services services, Status.Daemon self, Clock clock) {
+        this.services = services;
         this.self = self;
         this.clock = clock;
     }
 
-
-    public String handle(String line) {
-        Response response;
-        try {
-            response = dispatch(line);
-        } catch (RuntimeException e) {
-            LOG.error("request failed: {}", line, e);
-            response = Response.failure(null, ErrorCode.INTERNAL, "internal error: " + e);
-        }
-        try {
-            return Json.mapper().writeValueAsString(response);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode a response", e);
-        }
-    }
-
-    private Response dispatch(String line) {
+    public Reply handle(String line, Peer peer) {
         Request req;
         try {
             req = Json.mapper().readValue(line, Request.class);
         } catch (JsonProcessingException e) {
-            return Response.failure(null, ErrorCode.INVALID_ARGUMENT,
-                    "request is not a JSON object with id, op and args: " + e.getOriginalMessage());
+            return encode(Response.failure(null, ErrorCode.INVALID_ARGUMENT,
+                    "request is not a JSON object with id, op and args: " + e.getOriginalMessage()));
         }
+        try {
+            return dispatch(req, peer);
+        } catch (Refusal r) {
+            LOG.info("{} from {} refused: {}", req.op(), peer.describe(), r.getMessage());
+            return encode(Response.failure(req.id(), r.error()));
+        } catch (RuntimeException e) {
+            LOG.error("request failed: {}", line, e);
+            return encode(Response.failure(req.id(), ErrorCode.INTERNAL, "internal error: " + e));
+        }
+    }
+
+    private Reply dispatch(Request req, Peer peer) {
         if (req.op() == null) {
-            return Response.failure(req.id(), ErrorCode.INVALID_ARGUMENT, "request has no \"op\"");
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, "request has no \"op\"");
         }
-        LOG.debug("request {} {}", req.id(), req.op());
+        if (CHANGING.contains(req.op()) && !services.access().mayChange(peer)) {
+            throw new Refusal(ErrorCode.PERMISSION_DENIED, services.access().denial(peer, req.op()));
+        }
+        LOG.debug("request {} {} from {}", req.id(), req.op(), peer.describe());
+        Args args = new Args(req);
         switch (req.op()) {
             case Request.HELLO:
                 ObjectNode hello = Json.mapper().createObjectNode();
                 hello.put("daemon", "cxld");
                 hello.put("version", ProjectVersion.get());
                 hello.put("protocol", Response.PROTOCOL_VERSION);
-                return Response.success(req.id(), hello);
+                hello.put("may_change", services.access().mayChange(peer));
+                return ok(req, hello);
             case Request.LIST:
-                return list(req);
+                return ok(req, ListWalk.list(services.snapshots().fresh().topology(), listParams(req)));
             case Request.STATUS:
-                Snapshots.Taken t = snapshots.fresh();
-                return Response.success(req.id(), Status.of(self, t.topology(), t.at(), clock.instant()));
+                Snapshots.Taken t = services.snapshots().fresh();
+                return ok(req, Status.of(self, t.topology(), t.at(), clock.instant(), services.live().get()));
+            case Request.MONITOR:
+                return monitor(req, args);
+            case Request.ENABLE_MEMDEV:
+                return ok(req, services.memdevs().enable(args.text("memdev")));
+            case Request.DISABLE_MEMDEV:
+                return ok(req, services.memdevs().disable(args.text("memdev"), args.flag("force")));
             default:
-                return Response.failure(req.id(), ErrorCode.UNKNOWN_OPERATION,
-                        "unknown operation \"" + req.op() + "\"; this cxld knows: hello, list, status");
+                throw new Refusal(ErrorCode.UNKNOWN_OPERATION, "unknown operation \"" + req.op()
+                        + "\"; this cxld knows: " + String.join(", ", READING) + ", " + String.join(", ", CHANGING));
         }
     }
 
-    private Response list(Request req) {
-        ListParams params;
+    private Reply monitor(Request req, Args args) {
+        Set<String> sources = new LinkedHashSet<>(args.texts("sources", SOURCES));
+        for (String s : sources) {
+            if (!SOURCES.contains(s)) {
+                throw new Refusal(ErrorCode.INVALID_ARGUMENT, "monitor: unknown source \"" + s + "\"; sources are "
+                        + String.join(", ", SOURCES));
+            }
+        }
+        sources.add(Event.DAEMON);
+        EventBus.Subscription sub = services.events().subscribe(sources);
+        ObjectNode result = Json.mapper().createObjectNode();
+        ArrayNode a = result.putArray("sources");
+        sources.forEach(a::add);
+        return new Stream(encode(Response.success(req.id(), result)).line(), req.id(), sub);
+    }
+
+    private static ListParams listParams(Request req) {
         try {
             JsonNode args = req.args() == null || req.args().isNull() ? Json.mapper().createObjectNode() : req.args();
-            params = Json.mapper().treeToValue(args, ListParams.class);
+            ListParams params = Json.mapper().treeToValue(args, ListParams.class);
             params.resolve();
+            return params;
         } catch (JsonProcessingException e) {
-            return Response.failure(req.id(), ErrorCode.INVALID_ARGUMENT, "list: bad arguments: " + e.getOriginalMessage());
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, "list: bad arguments: " + e.getOriginalMessage());
         } catch (IllegalArgumentException e) {
-            return Response.failure(req.id(), ErrorCode.INVALID_ARGUMENT, "list: " + e.getMessage());
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, "list: " + e.getMessage());
         }
-        return Response.success(req.id(), ListWalk.list(snapshots.fresh().topology(), params));
+    }
+
+    private static Reply ok(Request req, JsonNode result) {
+        return encode(Response.success(req.id(), result));
+    }
+
+    static Line encode(Object o) {
+        try {
+            return new Line(Json.mapper().writeValueAsString(o));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + o.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** An event line of a monitor stream: {"id":..., "event":{...}}. */
+    static String eventLine(JsonNode id, Event e) {
+        ObjectNode o = Json.mapper().createObjectNode();
+        o.set("id", id);
+        o.set("event", Json.mapper().valueToTree(e));
+        return o.toString();
     }
 }

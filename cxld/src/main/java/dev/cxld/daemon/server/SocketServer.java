@@ -1,12 +1,9 @@
 package dev.cxld.daemon.server;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -21,8 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import jdk.net.ExtendedSocketOptions;
-import jdk.net.UnixDomainPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,19 +50,55 @@ public final class SocketServer implements AutoCloseable {
         return t;
     });
 
-    /** One client: when it last finished a request, and when its current line started (0: none). */
+    /**
+     * One client: who it is, when it last finished a request, when its current line started
+     * (0: none), and whether it is monitoring (a monitoring connection is never idle).
+     */
     private static final class Connection {
-        final String user;
+        final Peer peer;
+        final Object writeLock = new Object();
         volatile long idleSince = System.nanoTime();
         volatile long lineStarted;
+        volatile Dispatcher.Stream stream;
 
-        Connection(String user) {
-            this.user = user;
+        Connection(Peer peer) {
+            this.peer = peer;
         }
     }
 
-    /** Binds {@code path}, replacing a stale socket file; refuses when a daemon answers there. */
+    /**
+     * Who may connect at all: the socket file's mode and group ({@code null}: keep the daemon's
+     * group). Authorization by credentials is separate; by default everyone may connect.
+     */
+    public record Exposure(String mode, String group) {
+        public static final Exposure OPEN = new Exposure("0666", null);
+
+        public Exposure {
+            if (!mode.matches("0?[0-7]{3}")) {
+                throw new IllegalArgumentException("socket mode must be octal like 0660, not \"" + mode + "\"");
+            }
+        }
+
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions() {
+            String m = mode.length() == 4 ? mode.substring(1) : mode;
+            StringBuilder b = new StringBuilder();
+            for (char c : m.toCharArray()) {
+                int v = c - '0';
+                b.append((v & 4) != 0 ? 'r' : '-').append((v & 2) != 0 ? 'w' : '-').append((v & 1) != 0 ? 'x' : '-');
+            }
+            return PosixFilePermissions.fromString(b.toString());
+        }
+    }
+
+    private final PeerReader peers = new PeerReader(Path.of("/proc"));
+
+    /** Binds {@code path} open to everyone, replacing a stale socket file; refuses when a daemon answers there. */
     public SocketServer(Path path, Dispatcher dispatcher, Limits limits) throws IOException {
+        this(path, dispatcher, limits, Exposure.OPEN);
+    }
+
+    /** Binds {@code path}, replacing a stale socket file; refuses when a daemon answers there. */
+    public SocketServer(Path path, Dispatcher dispatcher, Limits limits, Exposure exposure) throws IOException {
         this.path = path;
         this.dispatcher = dispatcher;
         this.limits = limits;
@@ -81,8 +112,20 @@ public final class SocketServer implements AutoCloseable {
         }
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(path));
-        // Anyone may connect; what they may do is decided per request.
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw-rw-"));
+        // By default anyone may connect; what they may do is decided per request.
+        try {
+            if (exposure.group() != null) {
+                Files.getFileAttributeView(path, java.nio.file.attribute.PosixFileAttributeView.class)
+                        .setGroup(path.getFileSystem().getUserPrincipalLookupService()
+                                .lookupPrincipalByGroupName(exposure.group()));
+            }
+            Files.setPosixFilePermissions(path, exposure.permissions());
+        } catch (IOException e) {
+            server.close();
+            Files.deleteIfExists(path);
+            throw new IOException(path + ": cannot give the socket group " + exposure.group() + " and mode "
+                    + exposure.mode() + ": " + dev.cxld.daemon.IoErrors.reason(e), e);
+        }
         watchdog.scheduleWithFixedDelay(this::closeStalled, 200, 200, TimeUnit.MILLISECONDS);
     }
 
@@ -110,24 +153,15 @@ public final class SocketServer implements AutoCloseable {
                 LOG.warn("accept failed on {}: {}", path, e.getMessage());
                 continue;
             }
-            String user = peer(ch);
-            String refusal = admit(user);
+            Peer peer = peers.read(ch);
+            String refusal = admit(peer.user());
             if (refusal != null) {
                 refuse(ch, refusal);
                 continue;
             }
-            Connection c = new Connection(user);
+            Connection c = new Connection(peer);
             open.put(ch, c);
             threads.execute(() -> handle(ch, c));
-        }
-    }
-
-    private static String peer(SocketChannel ch) {
-        try {
-            UnixDomainPrincipal p = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
-            return p.user().getName();
-        } catch (IOException | UnsupportedOperationException e) {
-            return "?";
         }
     }
 
@@ -158,27 +192,100 @@ public final class SocketServer implements AutoCloseable {
     }
 
     private void handle(SocketChannel ch, Connection c) {
-        try (ch;
-                InputStream in = Channels.newInputStream(ch);
-                OutputStream out = Channels.newOutputStream(ch)) {
+        // Reads and writes go straight to the channel: its read and write sides lock separately,
+        // so a monitor's events can be written while this thread waits for the next request.
+        ChannelBytes in = new ChannelBytes(ch);
+        SocketChannel out = ch;
+        try (ch) {
             String line;
             while ((line = readLine(in, c)) != null) {
                 if (line.isBlank()) {
                     continue;
                 }
-                String reply = line.length() > MAX_LINE
-                        ? "{\"ok\":false,\"error\":{\"code\":\"INVALID_ARGUMENT\",\"message\":\"request longer than "
-                                + MAX_LINE + " bytes\"}}"
-                        : dispatcher.handle(line);
-                out.write((reply + "\n").getBytes(StandardCharsets.UTF_8));
-                out.flush();
+                Dispatcher.Reply reply = line.length() > MAX_LINE
+                        ? new Dispatcher.Line("{\"ok\":false,\"error\":{\"code\":\"INVALID_ARGUMENT\",\"message\":\"request longer than "
+                                + MAX_LINE + " bytes\"}}")
+                        : dispatcher.handle(line, c.peer);
+                if (reply instanceof Dispatcher.Stream s && c.stream != null) {
+                    s.subscription().close();
+                    reply = Dispatcher.encode(dev.cxld.protocol.Response.failure(s.id(),
+                            dev.cxld.protocol.ErrorCode.INVALID_ARGUMENT, "this connection is already monitoring"));
+                }
+                send(out, c, reply.line());
+                if (reply instanceof Dispatcher.Stream s) {
+                    c.stream = s;
+                    threads.execute(() -> pump(ch, out, c, s));
+                }
                 c.idleSince = System.nanoTime();
             }
         } catch (IOException e) {
             LOG.debug("connection ended: {}", e.getMessage());
         } finally {
+            Dispatcher.Stream s = c.stream;
+            if (s != null) {
+                s.subscription().close();
+            }
             open.remove(ch);
-            release(c.user);
+            release(c.peer.user());
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+
+    private static void send(SocketChannel out, Connection c, String line) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+        synchronized (c.writeLock) {
+            while (b.hasRemaining()) {
+                out.write(b);
+            }
+        }
+    }
+
+    /** Buffered bytes of a blocking channel. */
+    private static final class ChannelBytes {
+        private final SocketChannel ch;
+        private final ByteBuffer buf = ByteBuffer.allocate(8192).flip();
+
+        ChannelBytes(SocketChannel ch) {
+            this.ch = ch;
+        }
+
+        int read() throws IOException {
+            if (!buf.hasRemaining()) {
+                buf.clear();
+                int n = ch.read(buf);
+                buf.flip();
+                if (n < 0) {
+                    return -1;
+                }
+            }
+            return buf.get() & 0xff;
+        }
+    }
+
+    /** Writes a monitoring connection's events until it closes. */
+    private void pump(SocketChannel ch, SocketChannel out, Connection c, Dispatcher.Stream s) {
+        try {
+            while (ch.isOpen()) {
+                dev.cxld.protocol.Event e = s.subscription().next(500);
+                if (e != null) {
+                    send(out, c, Dispatcher.eventLine(s.id(), e));
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("monitor stream of {} ended: {}", c.peer.describe(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            s.subscription().close();
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
         }
     }
 
@@ -186,7 +293,7 @@ public final class SocketServer implements AutoCloseable {
      * A UTF-8 line, cut at MAX_LINE + 1 characters (the rest of an oversized line is skipped);
      * {@code null} at the end of the stream.
      */
-    private static String readLine(InputStream in, Connection c) throws IOException {
+    private static String readLine(ChannelBytes in, Connection c) throws IOException {
         java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
         int n = 0;
         int x;
@@ -211,9 +318,9 @@ public final class SocketServer implements AutoCloseable {
         open.forEach((ch, c) -> {
             long started = c.lineStarted;
             boolean reading = started != 0 && now - started > limits.readTimeout().toNanos();
-            boolean idle = started == 0 && now - c.idleSince > limits.idleTimeout().toNanos();
+            boolean idle = started == 0 && c.stream == null && now - c.idleSince > limits.idleTimeout().toNanos();
             if (reading || idle) {
-                LOG.debug("closing a connection of {}: {}", c.user, reading ? "request not finished in time" : "idle");
+                LOG.debug("closing a connection of {}: {}", c.peer.describe(), reading ? "request not finished in time" : "idle");
                 try {
                     ch.close();
                 } catch (IOException e) {

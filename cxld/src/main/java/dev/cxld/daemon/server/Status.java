@@ -10,6 +10,7 @@ import dev.cxld.protocol.model.Port;
 import dev.cxld.protocol.model.PortKind;
 import dev.cxld.protocol.model.Region;
 import dev.cxld.protocol.model.Topology;
+import dev.cxld.daemon.live.Snapshots;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,9 +25,22 @@ public final class Status {
     /** Facts about the running daemon that are not in the snapshot. */
     public record Daemon(String version, int protocol, long pid, Instant started, String kernelRelease, String sysfsRoot) {}
 
+    /**
+     * How the daemon is keeping up, read when status is asked.
+     *
+     * @param refresh the snapshot counters
+     * @param listener "running", or why uevents are not used
+     * @param rescanSeconds period of the full rescan
+     * @param subscribers open monitor streams
+     * @param trace "enabled", or why kernel trace events are not reported
+     * @param adminGroup the group whose members may change things
+     */
+    public record Live(Snapshots.Stats refresh, String listener, long rescanSeconds, int subscribers, String trace,
+            String adminGroup) {}
+
     private Status() {}
 
-    public static ObjectNode of(Daemon d, Topology t, Instant refreshed, Instant now) {
+    public static ObjectNode of(Daemon d, Topology t, Instant refreshed, Instant now, Live live) {
         ObjectNode o = F.objectNode();
         ObjectNode daemon = o.putObject("daemon");
         daemon.put("version", d.version());
@@ -37,6 +51,18 @@ public final class Status {
         o.put("kernel_release", d.kernelRelease());
         o.put("sysfs_root", d.sysfsRoot());
         o.put("last_refresh", refreshed.toString());
+        daemon.put("admin_group", live.adminGroup());
+        daemon.put("monitor_subscribers", live.subscribers());
+
+        ObjectNode refresh = o.putObject("refresh");
+        refresh.put("mode", live.refresh().live() ? "uevent" : "rescan");
+        refresh.put("uevent_listener", live.listener());
+        refresh.put("uevents", live.refresh().uevents());
+        refresh.put("last_uevent_seqnum", live.refresh().lastUevent());
+        refresh.put("incremental_refreshes", live.refresh().incremental());
+        refresh.put("full_rescans", live.refresh().fullScans());
+        refresh.put("rescan_interval_seconds", live.rescanSeconds());
+        o.put("trace_events", live.trace());
 
         ObjectNode counts = o.putObject("counts");
         counts.put("buses", t.ports().stream().filter(p -> p.kind() == PortKind.ROOT).count());

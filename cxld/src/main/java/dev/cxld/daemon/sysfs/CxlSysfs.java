@@ -19,6 +19,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.stream.Collectors;
 
@@ -39,28 +41,37 @@ public final class CxlSysfs {
         this.root = sysfsRoot;
     }
 
+    /** Reads everything. */
     public Topology scan() {
-        Path devices = root.resolve("bus/cxl/devices");
+        return read().topology();
+    }
+
+    /** Reads everything, keeping what was read for {@link #refresh}. */
+    public Reading read() {
+        return refresh(null, Set.of());
+    }
+
+    /**
+     * A new reading that reuses {@code previous} where it can. The device list is read again only
+     * when {@code previous} is null or {@code changed} is not empty (devices come and go with
+     * uevents). Memdevs are read again only when named in {@code changed} or new; ports, decoders
+     * and regions are always read again, because the kernel changes their configuration
+     * (commit, targets, DPA, decoders_committed) without any uevent.
+     */
+    public Reading refresh(Reading previous, Set<String> changed) {
         List<String> errors = new ArrayList<>();
-        if (!Files.isDirectory(devices)) {
-            errors.add(devices + ": no CXL bus (the cxl_core driver is not loaded, or this is not a sysfs)");
-            return new Topology(List.of(), List.of(), List.of(), List.of(), errors);
-        }
-        Map<String, Path> dirs = new HashMap<>();
-        List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(devices)) {
-            for (Path link : s) {
-                String name = link.getFileName().toString();
-                try {
-                    dirs.put(name, link.toRealPath());
-                    names.add(name);
-                } catch (IOException e) {
-                    errors.add(link + ": device vanished during the scan (" + IoErrors.reason(e) + ")");
-                }
+        Map<String, Path> dirs;
+        if (previous == null || !changed.isEmpty()) {
+            dirs = list(errors);
+            if (dirs == null) {
+                return new Reading(Map.of(), Map.of(), errors,
+                        new Topology(List.of(), List.of(), List.of(), List.of(), errors));
             }
-        } catch (IOException e) {
-            errors.add(devices + ": " + IoErrors.reason(e));
+        } else {
+            dirs = previous.dirs;
+            errors.addAll(previous.listingErrors);
         }
+        List<String> names = new ArrayList<>(dirs.keySet());
         names.sort(DeviceNames.ORDER);
 
         List<Port> ports = new ArrayList<>();
@@ -87,13 +98,67 @@ public final class CxlSysfs {
                 endpointOfMemdev.put(p.host(), p.port());
             }
         }
-        List<Memdev> memdevs = memdevNames.stream()
-                .map(n -> memdev(n, dirs.get(n), endpointOfMemdev.get(n)))
-                .collect(Collectors.toList());
+        Map<String, Memdev> memdevCache = new HashMap<>();
+        List<Memdev> memdevs = new ArrayList<>();
+        for (String n : memdevNames) {
+            Memdev old = previous == null || changed.contains(n) ? null : previous.memdevs.get(n);
+            Memdev m = old != null ? old : memdev(n, dirs.get(n));
+            m = Objects.equals(m.endpoint(), endpointOfMemdev.get(n)) ? m : m.withEndpoint(endpointOfMemdev.get(n));
+            memdevCache.put(n, m);
+            memdevs.add(m);
+        }
         List<Region> regions = regionNames.stream()
                 .map(n -> region(n, dirs.get(n), portsById))
                 .collect(Collectors.toList());
-        return new Topology(ports, decoders, memdevs, regions, errors);
+        List<String> listingErrors = previous == null || !changed.isEmpty()
+                ? List.copyOf(errors) : previous.listingErrors;
+        return new Reading(Map.copyOf(dirs), Map.copyOf(memdevCache), listingErrors,
+                new Topology(ports, decoders, memdevs, regions, errors));
+    }
+
+    /** The device directories named in bus/cxl/devices; null when there is no CXL bus. */
+    private Map<String, Path> list(List<String> errors) {
+        Path devices = root.resolve("bus/cxl/devices");
+        if (!Files.isDirectory(devices)) {
+            errors.add(devices + ": no CXL bus (the cxl_core driver is not loaded, or this is not a sysfs)");
+            return null;
+        }
+        Map<String, Path> dirs = new HashMap<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(devices)) {
+            for (Path link : s) {
+                String name = link.getFileName().toString();
+                try {
+                    dirs.put(name, link.toRealPath());
+                } catch (IOException e) {
+                    errors.add(link + ": device vanished during the scan (" + IoErrors.reason(e) + ")");
+                }
+            }
+        } catch (IOException e) {
+            errors.add(devices + ": " + IoErrors.reason(e));
+        }
+        return dirs;
+    }
+
+    /**
+     * One reading of the tree: the topology, and what the next {@link #refresh} may reuse (device
+     * directories, memdevs, and the problems met while listing devices).
+     */
+    public static final class Reading {
+        private final Map<String, Path> dirs;
+        private final Map<String, Memdev> memdevs;
+        private final List<String> listingErrors;
+        private final Topology topology;
+
+        Reading(Map<String, Path> dirs, Map<String, Memdev> memdevs, List<String> listingErrors, Topology topology) {
+            this.dirs = dirs;
+            this.memdevs = memdevs;
+            this.listingErrors = listingErrors;
+            this.topology = topology;
+        }
+
+        public Topology topology() {
+            return topology;
+        }
     }
 
     private static Port port(String name, Path dir) {
@@ -169,7 +234,7 @@ public final class CxlSysfs {
                 d.errors());
     }
 
-    private static Memdev memdev(String name, Path dir, String endpoint) {
+    private static Memdev memdev(String name, Path dir) {
         DeviceDir d = new DeviceDir(dir);
         return new Memdev(
                 name,
@@ -185,7 +250,7 @@ public final class CxlSysfs {
                 d.u64("label_storage_size"),
                 d.text("security/state"),
                 d.hasDriver(),
-                endpoint,
+                null,
                 d.errors());
     }
 

@@ -5,7 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Kernel device names of the CXL bus and their natural order ({@code mem2} before {@code mem10}). */
-final class DeviceNames {
+public final class DeviceNames {
     static final Pattern PORT = Pattern.compile("(root|port|endpoint)(\\d+)");
     static final Pattern DECODER = Pattern.compile("decoder(\\d+)\\.(\\d+)");
     static final Pattern MEMDEV = Pattern.compile("mem(\\d+)");
@@ -16,6 +16,12 @@ final class DeviceNames {
     private static final Pattern PARTS = Pattern.compile("(\\D*)(\\d*)(?:\\.(\\d+))?");
 
     private DeviceNames() {}
+
+    /** A port, decoder, memdev or region name: the objects a snapshot holds. */
+    public static boolean isCxlObject(String name) {
+        return PORT.matcher(name).matches() || DECODER.matcher(name).matches()
+                || MEMDEV.matcher(name).matches() || REGION.matcher(name).matches();
+    }
 
     /** By prefix, then by number, then by instance: root0, port1, port10, decoder1.2, decoder1.10. */
     static final Comparator<String> ORDER = Comparator

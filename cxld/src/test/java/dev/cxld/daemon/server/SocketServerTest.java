@@ -34,7 +34,7 @@ class SocketServerTest {
         Path sys = SysfsFixtures.install("ram1-empty", tmp);
         Status.Daemon self = new Status.Daemon("test", Response.PROTOCOL_VERSION, ProcessHandle.current().pid(),
                 Instant.now(), System.getProperty("os.version"), sys.toString());
-        Dispatcher dispatcher = new Dispatcher(new Snapshots(new CxlSysfs(sys)), self, Clock.systemUTC());
+        Dispatcher dispatcher = TestDispatchers.over(sys, self);
         server = new SocketServer(tmp.resolve("s"), dispatcher, limits);
         Thread t = new Thread(server::serve, "test-server");
         t.setDaemon(true);

@@ -19,15 +19,24 @@ class StatusTest {
     static final Status.Daemon SELF = new Status.Daemon("1.2.3", 1, 4242, Instant.parse("2026-11-24T10:00:00Z"),
             "6.12.95+deb12-amd64", "/sys");
 
+    static final Status.Live LIVE = new Status.Live(
+            new dev.cxld.daemon.live.Snapshots.Stats(true, 812, 812, 40, 2, 17), "running", 30, 1,
+            "enabled (/sys/kernel/tracing/instances/cxld)", "cxl");
+
     @TempDir Path tmp;
 
     @Test
     void countsCapacityAndTimesOfACommittedTopology() throws IOException {
         Topology t = new CxlSysfs(SysfsFixtures.install("pmem2-pending", tmp)).scan();
-        JsonNode s = Status.of(SELF, t, Instant.parse("2026-11-24T11:00:00Z"), Instant.parse("2026-11-24T11:00:05Z"));
+        JsonNode s = Status.of(SELF, t, Instant.parse("2026-11-24T11:00:00Z"), Instant.parse("2026-11-24T11:00:05Z"), LIVE);
 
         assertThat(s.get("daemon").toString()).isEqualTo(
-                "{\"version\":\"1.2.3\",\"protocol\":1,\"pid\":4242,\"started\":\"2026-11-24T10:00:00Z\",\"uptime_seconds\":3605}");
+                "{\"version\":\"1.2.3\",\"protocol\":1,\"pid\":4242,\"started\":\"2026-11-24T10:00:00Z\",\"uptime_seconds\":3605,"
+                + "\"admin_group\":\"cxl\",\"monitor_subscribers\":1}");
+        assertThat(s.get("refresh").toString()).isEqualTo("{\"mode\":\"uevent\",\"uevent_listener\":\"running\","
+                + "\"uevents\":40,\"last_uevent_seqnum\":812,\"incremental_refreshes\":17,\"full_rescans\":2,"
+                + "\"rescan_interval_seconds\":30}");
+        assertThat(s.get("trace_events").asText()).isEqualTo("enabled (/sys/kernel/tracing/instances/cxld)");
         assertThat(s.get("kernel_release").asText()).isEqualTo("6.12.95+deb12-amd64");
         assertThat(s.get("last_refresh").asText()).isEqualTo("2026-11-24T11:00:00Z");
         assertThat(s.get("counts").toString()).isEqualTo("{\"buses\":1,\"ports\":1,\"endpoints\":2,\"decoders\":13,"
@@ -44,18 +53,18 @@ class StatusTest {
     @Test
     void theKeysAreTheDocumentedOnes() throws IOException {
         Topology t = new CxlSysfs(SysfsFixtures.install("ram1-empty", tmp)).scan();
-        JsonNode s = Status.of(SELF, t, Instant.EPOCH, Instant.EPOCH);
+        JsonNode s = Status.of(SELF, t, Instant.EPOCH, Instant.EPOCH, LIVE);
         List<String> keys = new ArrayList<>();
         s.fieldNames().forEachRemaining(keys::add);
-        assertThat(keys).containsExactly("daemon", "kernel_release", "sysfs_root", "last_refresh", "counts",
-                "capacity", "degraded", "errors");
+        assertThat(keys).containsExactly("daemon", "kernel_release", "sysfs_root", "last_refresh", "refresh",
+                "trace_events", "counts", "capacity", "degraded", "errors");
     }
 
     @Test
     void unreadableObjectsAreListedAsDegradedWithReasons() throws IOException {
         Path sys = SysfsFixtures.install("ram3-committed", tmp);
         Files.writeString(sys.resolve("bus/cxl/devices/mem2").toRealPath().resolve("serial"), "?\n");
-        JsonNode s = Status.of(SELF, new CxlSysfs(sys).scan(), Instant.EPOCH, Instant.EPOCH);
+        JsonNode s = Status.of(SELF, new CxlSysfs(sys).scan(), Instant.EPOCH, Instant.EPOCH, LIVE);
         assertThat(s.get("degraded")).hasSize(1);
         assertThat(s.get("degraded").get(0).get("object").asText()).isEqualTo("mem2");
         assertThat(s.get("degraded").get(0).get("reasons").get(0).asText()).endsWith("serial: expected an unsigned 64-bit number, found '?\\n'");

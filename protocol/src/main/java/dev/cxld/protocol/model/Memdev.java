@@ -40,4 +40,10 @@ public record Memdev(
     public Memdev {
         errors = List.copyOf(errors);
     }
+
+    /** This memdev linked to another endpoint port (or to none). */
+    public Memdev withEndpoint(String port) {
+        return new Memdev(memdev, host, serial, ramSize, pmemSize, ramQosClass, pmemQosClass, numaNode,
+                firmwareVersion, payloadMax, labelStorageSize, securityState, enabled, port, errors);
+    }
 }

@@ -1,0 +1,95 @@
+package dev.cxld.daemon.control;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxld.daemon.live.Snapshots;
+import dev.cxld.daemon.nativeio.ErrnoException;
+import dev.cxld.daemon.nativeio.NativeFiles;
+import dev.cxld.protocol.ErrorCode;
+import dev.cxld.protocol.model.Memdev;
+import dev.cxld.protocol.model.Port;
+import dev.cxld.protocol.model.Region;
+import dev.cxld.protocol.model.Topology;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * enable-memdev and disable-memdev, the way ndctl's {@code cxl enable-memdev}/{@code disable-memdev}
+ * do them: bind or unbind the {@code cxl_mem} driver. Disabling a memdev that decodes a committed
+ * region tears the region down, so it is refused unless forced.
+ */
+public final class MemdevControl {
+    private final Path driver;
+    private final Snapshots snapshots;
+
+    public MemdevControl(Path sysfsRoot, Snapshots snapshots) {
+        this.driver = sysfsRoot.resolve("bus/cxl/drivers/cxl_mem");
+        this.snapshots = snapshots;
+    }
+
+    public ObjectNode enable(String name) {
+        Memdev m = find(snapshots.fresh().topology(), name);
+        if (m.enabled()) {
+            return result(m, false);
+        }
+        write("bind", name, "enable " + name);
+        return result(after(name, true), true);
+    }
+
+    public ObjectNode disable(String name, boolean force) {
+        Topology t = snapshots.fresh().topology();
+        Memdev m = find(t, name);
+        if (!m.enabled()) {
+            return result(m, false);
+        }
+        Integer committed = m.endpoint() == null ? null
+                : t.port(m.endpoint()).map(Port::decodersCommitted).orElse(null);
+        List<String> regions = t.regions().stream()
+                .filter(r -> Boolean.TRUE.equals(r.committed()))
+                .filter(r -> r.mappings().stream().anyMatch(x -> name.equals(x.memdev())))
+                .map(Region::region)
+                .collect(Collectors.toList());
+        if (!force && (!regions.isEmpty() || (committed != null && committed > 0))) {
+            throw new Refusal(ErrorCode.IN_USE, name + " is part of an active region"
+                    + (regions.isEmpty() ? "" : " (" + String.join(", ", regions) + ")")
+                    + ": its endpoint " + m.endpoint() + " has " + committed
+                    + " committed decoder(s); disabling it tears the region down; force to do it anyway");
+        }
+        write("unbind", name, "disable " + name);
+        return result(after(name, false), true);
+    }
+
+    private void write(String attribute, String name, String what) {
+        Path file = driver.resolve(attribute);
+        try {
+            NativeFiles.writeAttribute(file, name);
+        } catch (ErrnoException e) {
+            throw Refusal.kernel(what, file, e);
+        }
+    }
+
+    private Memdev after(String name, boolean enabled) {
+        Memdev m = find(snapshots.fresh().topology(), name);
+        if (m.enabled() != enabled) {
+            throw new Refusal(ErrorCode.KERNEL_ERROR, name + ": the kernel accepted the write to "
+                    + driver.resolve(enabled ? "bind" : "unbind") + " but the memdev is still "
+                    + (m.enabled() ? "enabled" : "disabled"));
+        }
+        return m;
+    }
+
+    static Memdev find(Topology t, String name) {
+        return t.memdev(name).orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND, "memdev " + name
+                + " not found; this host has " + (t.memdevs().isEmpty() ? "no memdevs"
+                        : t.memdevs().stream().map(Memdev::memdev).collect(Collectors.joining(", ")))));
+    }
+
+    private static ObjectNode result(Memdev m, boolean changed) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("memdev", m.memdev());
+        o.put("enabled", m.enabled());
+        o.put("changed", changed);
+        return o;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.cxld.daemon.events;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxld.protocol.Event;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One line of a tracefs {@code trace_pipe}, e.g.
+ * {@code kworker/1:2-95 [001] ..... 42.123456: cxl_poison: memdev=mem0 host=0000:0d:00.0 ... dpa=0x40 source=Injected}
+ * as a trace event: the tracepoint, where and when it fired, and its {@code key=value} fields
+ * ({@code 'quoted values'} may hold spaces; the " : " separators of longer events are skipped).
+ * Decimal values become numbers; everything else stays text, as the kernel printed it.
+ */
+public final class TraceLine {
+    private static final Pattern LINE = Pattern.compile(
+            "^\\s*(?<task>.+?)-(?<pid>\\d+)\\s+(?:\\(\\s*[\\d-]+\\)\\s+)?\\[(?<cpu>\\d+)\\]\\s+(?:\\S{4,5}\\s+)?"
+                    + "(?<ts>\\d+\\.\\d+):\\s+(?<event>\\w+):\\s?(?<rest>.*)$");
+    private static final Pattern DECIMAL = Pattern.compile("-?\\d{1,18}");
+
+    private TraceLine() {}
+
+    public static Optional<Event> parse(String line) {
+        Matcher m = LINE.matcher(line);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        ObjectNode fields = fields(m.group("rest"));
+        ObjectNode data = JsonNodeFactory.instance.objectNode();
+        data.put("timestamp", m.group("ts"));
+        data.put("cpu", Integer.parseInt(m.group("cpu")));
+        data.put("pid", Long.parseLong(m.group("pid")));
+        data.put("task", m.group("task").strip());
+        data.set("fields", fields);
+        String memdev = fields.hasNonNull("memdev") ? fields.get("memdev").asText() : null;
+        return Optional.of(new Event(0, null, Event.TRACE, m.group("event"), null, memdev, data));
+    }
+
+    static ObjectNode fields(String rest) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        int i = 0;
+        int n = rest.length();
+        while (i < n) {
+            while (i < n && rest.charAt(i) == ' ') {
+                i++;
+            }
+            int keyStart = i;
+            while (i < n && rest.charAt(i) != '=' && rest.charAt(i) != ' ') {
+                i++;
+            }
+            if (i >= n || rest.charAt(i) != '=') {
+                continue; // a word without '=' (a " : " separator): skip it
+            }
+            String key = rest.substring(keyStart, i);
+            i++;
+            String value;
+            if (i < n && rest.charAt(i) == '\'') {
+                int end = rest.indexOf('\'', i + 1);
+                end = end < 0 ? n : end;
+                value = rest.substring(i + 1, end);
+                i = Math.min(n, end + 1);
+            } else {
+                int end = rest.indexOf(' ', i);
+                end = end < 0 ? n : end;
+                value = rest.substring(i, end);
+                i = end;
+            }
+            if (!key.isEmpty()) {
+                if (DECIMAL.matcher(value).matches()) {
+                    out.put(key, Long.parseLong(value));
+                } else {
+                    out.put(key, value);
+                }
+            }
+        }
+        return out;
+    }
+}

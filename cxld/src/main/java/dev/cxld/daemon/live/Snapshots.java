@@ -1,0 +1,192 @@
+package dev.cxld.daemon.live;
+
+import dev.cxld.daemon.events.EventBus;
+import dev.cxld.daemon.events.TopologyDiff;
+import dev.cxld.daemon.sysfs.CxlSysfs;
+import dev.cxld.daemon.sysfs.DeviceNames;
+import dev.cxld.protocol.model.Topology;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's topology snapshot, kept fresh.
+ *
+ * <p>On a live {@code /sys}, uevents name the devices that came, went or changed driver; only
+ * those are listed and read again ({@link CxlSysfs#refresh}). Before answering a request,
+ * {@link #fresh()} compares {@code /sys/kernel/uevent_seqnum} with the last uevent seen: if the
+ * kernel is ahead, it waits briefly for the listener, and rescans everything if the listener does
+ * not catch up. The configuration the kernel changes without any uevent (region and decoder
+ * programming, commit) is read again for every request, so a sysfs write made before a request
+ * is always in its answer. On any other root (a captured tree) every request rescans.
+ *
+ * <p>Every new snapshot is compared with the previous one and the differences go to the
+ * {@link EventBus}; a periodic full rescan catches anything else.
+ */
+public final class Snapshots implements UeventListener.Sink {
+    private static final Logger LOG = LoggerFactory.getLogger(Snapshots.class);
+    /** How long a request waits for the listener to apply uevents the kernel has already sent. */
+    static final long CATCH_UP_MS = 250;
+
+    private final CxlSysfs sysfs;
+    private final Clock clock;
+    private final EventBus bus;
+    private final Path seqnumFile;
+
+    private CxlSysfs.Reading reading;
+    private volatile Taken current;
+    private final Set<String> dirty = new HashSet<>();
+    private boolean lost;
+    private long applied;
+    private long lastUevent;
+    private long fullScans;
+    private long incremental;
+    private long uevents;
+
+    /** A snapshot, when it was taken, and when its reading started (System.nanoTime). */
+    public record Taken(Topology topology, Instant at, long startedNanos) {}
+
+    /** Counters for status. */
+    public record Stats(boolean live, long applied, long lastUevent, long uevents, long fullScans, long incremental) {}
+
+    /**
+     * @param seqnumFile {@code /sys/kernel/uevent_seqnum} when uevents drive refreshes; null when
+     *     every request rescans (not the live /sys)
+     */
+    public Snapshots(CxlSysfs sysfs, Clock clock, EventBus bus, Path seqnumFile) {
+        this.sysfs = sysfs;
+        this.clock = clock;
+        this.bus = bus;
+        this.seqnumFile = seqnumFile;
+        synchronized (this) {
+            applied = seqnumFile == null ? 0 : Math.max(0, kernelSeqnum());
+            long started = System.nanoTime();
+            reading = sysfs.read();
+            fullScans++;
+            current = new Taken(reading.topology(), clock.instant(), started);
+        }
+    }
+
+    /** A snapshot of a tree that no uevents describe: every request rescans. */
+    public Snapshots(CxlSysfs sysfs, Clock clock, EventBus bus) {
+        this(sysfs, clock, bus, null);
+    }
+
+    /** The last snapshot taken. */
+    public Taken current() {
+        return current;
+    }
+
+    /**
+     * A snapshot that holds every change the kernel made before this call: what a request
+     * answers from.
+     */
+    public Taken fresh() {
+        long asked = System.nanoTime();
+        if (seqnumFile == null) {
+            return refresh(asked, true);
+        }
+        long kernel = kernelSeqnum();
+        synchronized (this) {
+            if (kernel < 0) {
+                lost = true;
+            }
+            long deadline = asked + CATCH_UP_MS * 1_000_000;
+            while (applied < kernel && System.nanoTime() < deadline) {
+                try {
+                    wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            if (applied < kernel) {
+                LOG.warn("uevent listener is behind the kernel ({} < {}); rescanning everything", applied, kernel);
+                lost = true;
+                applied = kernel;
+            }
+            return refresh(asked, false);
+        }
+    }
+
+    /** Rescans everything now (the periodic safety net). */
+    public Taken rescan() {
+        return refresh(System.nanoTime(), true);
+    }
+
+    /** Applies the uevents received so far (called shortly after they arrive). */
+    public Taken applyPending() {
+        synchronized (this) {
+            if (dirty.isEmpty() && !lost) {
+                return current;
+            }
+            return refresh(System.nanoTime(), false);
+        }
+    }
+
+    private synchronized Taken refresh(long asked, boolean full) {
+        if (current.startedNanos() >= asked && dirty.isEmpty() && !lost) {
+            return current; // a reading that began after the caller asked: already fresh enough
+        }
+        long started = System.nanoTime();
+        if (full || lost) {
+            reading = sysfs.read();
+            fullScans++;
+        } else {
+            reading = sysfs.refresh(reading, Set.copyOf(dirty));
+            incremental++;
+        }
+        dirty.clear();
+        lost = false;
+        Topology before = current.topology();
+        current = new Taken(reading.topology(), clock.instant(), started);
+        bus.publish(TopologyDiff.between(before, current.topology()));
+        return current;
+    }
+
+    public synchronized Stats stats() {
+        return new Stats(seqnumFile != null, applied, lastUevent, uevents, fullScans, incremental);
+    }
+
+    @Override
+    public synchronized void uevent(Uevent u) {
+        uevents++;
+        lastUevent = Math.max(lastUevent, u.seqnum());
+        applied = Math.max(applied, u.seqnum());
+        dirty.add(u.deviceName());
+        for (String part : u.devpath().split("/")) {
+            if (DeviceNames.isCxlObject(part)) {
+                dirty.add(part);
+            }
+        }
+        notifyAll();
+    }
+
+    @Override
+    public synchronized void seen(long seqnum) {
+        applied = Math.max(applied, seqnum);
+        notifyAll();
+    }
+
+    @Override
+    public synchronized void lost(String why) {
+        lost = true;
+        notifyAll();
+    }
+
+    private long kernelSeqnum() {
+        try {
+            return Long.parseLong(new String(Files.readAllBytes(seqnumFile), StandardCharsets.US_ASCII).strip());
+        } catch (IOException | NumberFormatException e) {
+            LOG.warn("cannot read {}: {}; rescanning everything", seqnumFile, e.getMessage());
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.cxld.daemon.server;
+
+import java.util.OptionalLong;
+
+/**
+ * Who may change things: root, and members of the admin group (default {@code cxl}), by primary
+ * or supplementary group. Everyone else may read (hello, list, status, monitor). Pure.
+ *
+ * @param adminGroup the group's name, for messages
+ * @param adminGid its gid; empty when no such group exists (then only root may change things)
+ */
+public record Access(String adminGroup, OptionalLong adminGid) {
+    public boolean mayChange(Peer p) {
+        if (p.uid() == 0) {
+            return true;
+        }
+        if (adminGid.isPresent()) {
+            long g = adminGid.getAsLong();
+            return p.gid() == g || p.groups().contains(g);
+        }
+        return false;
+    }
+
+    /** Why {@code p} may not run {@code op}, naming who may. */
+    public String denial(Peer p, String op) {
+        return op + " changes the system: it needs root or membership in group " + adminGroup
+                + (adminGid.isPresent() ? "" : " (which does not exist on this host)")
+                + "; " + p.describe() + " may only use hello, list, status and monitor";
+    }
+}
