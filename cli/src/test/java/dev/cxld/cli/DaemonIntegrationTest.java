@@ -108,6 +108,56 @@ class DaemonIntegrationTest {
         assertThat(s.get("capacity").get("ram").get("total_bytes").asLong()).isEqualTo(3L << 29);
     }
 
+    int run(StringWriter o, StringWriter e, String... args) {
+        CommandLine cl = CxlCtl.commandLine(new CxlCtl());
+        cl.setOut(new PrintWriter(o));
+        cl.setErr(new PrintWriter(e));
+        String[] all = new String[args.length + 2];
+        all[0] = "--socket";
+        all[1] = tmp.resolve("s").toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        return cl.execute(all);
+    }
+
+    int subscribers() throws Exception {
+        StringWriter o = new StringWriter();
+        assertThat(run(o, new StringWriter(), "status")).isZero();
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(o.toString())
+                .get("daemon").get("monitor_subscribers").asInt();
+    }
+
+    @Test
+    void monitorPrintsEachChangeAsOneJsonLine() throws Exception {
+        start("ram3-pending");
+        StringWriter events = new StringWriter();
+        StringWriter monitorErr = new StringWriter();
+        java.util.concurrent.CompletableFuture<Integer> monitor = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> run(events, monitorErr, "monitor", "--source", "topology", "--count", "2"));
+        for (int i = 0; i < 100 && subscribers() == 0; i++) {
+            Thread.sleep(50);
+        }
+        Path region = sys.resolve("bus/cxl/devices/region2").toRealPath();
+        Files.writeString(region.resolve("commit"), "1\n");
+        assertThat(cxlctl("-R")).isZero(); // any request refreshes a captured tree
+        assertThat(monitor.get(10, java.util.concurrent.TimeUnit.SECONDS)).as(monitorErr.toString()).isZero();
+        java.util.List<String> lines = events.toString().lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).matches("\\{\"seq\":1,\"time\":\"[^\"]+\",\"source\":\"topology\",\"event\":\"region-committed\","
+                + "\"kind\":\"region\",\"name\":\"region2\",\"data\":\\{\"resource\":\\d+,\"size\":268435456}}");
+        assertThat(lines.get(1)).contains("\"event\":\"changed\"", "\"changed\":[\"committed\"]");
+    }
+
+    @Test
+    void disablingAMemdevOfACommittedRegionIsRefusedWithExitSeven() throws Exception {
+        start("ram3-committed");
+        StringWriter e = new StringWriter();
+        assertThat(run(out, e, "disable-memdev", "mem0")).isEqualTo(ExitCodes.IN_USE);
+        assertThat(e.toString()).startsWith("cxlctl disable-memdev: mem0 is part of an active region (region0)");
+        StringWriter json = new StringWriter();
+        assertThat(run(json, new StringWriter(), "enable-memdev", "--json", "mem0", "mem1")).isZero();
+        assertThat(json.toString()).contains("\"memdev\":\"mem1\"", "\"changed\":false");
+    }
+
     @Test
     void anUnreachableDaemonIsExitThreeWithTheSocketNamed() {
         assertThat(cxlctl()).isEqualTo(3);

@@ -64,11 +64,12 @@ public final class EventBus {
 
         /**
          * The next event, waiting up to {@code timeoutMs}; null if none came. After losses, the
-         * first call that finds room reports them as an overflow event first.
+         * call that finds the queue drained reports them as an overflow event (the gap in
+         * {@code seq} shows where they were).
          */
         public Event next(long timeoutMs) throws InterruptedException {
             synchronized (this) {
-                if (dropped > 0 && queue.remainingCapacity() > 0) {
+                if (dropped > 0 && queue.isEmpty()) {
                     long n = dropped;
                     dropped = 0;
                     return new Event(0, clock.instant().toString(), Event.DAEMON, "overflow", null, null,

@@ -95,6 +95,30 @@ class SocketServerTest {
     }
 
     @Test
+    void aMonitoringConnectionGetsEventsAndStillAnswersRequests() throws Exception {
+        start(new Limits(64, 16, Duration.ofSeconds(1), Duration.ofSeconds(10)));
+        SocketChannel c = connect();
+        send(c, "{\"id\":\"m\",\"op\":\"monitor\",\"args\":{\"sources\":[\"topology\"]}}\n");
+        assertThat(line(c)).isEqualTo("{\"id\":\"m\",\"ok\":true,\"result\":{\"sources\":[\"topology\",\"daemon\"]}}");
+        Thread.sleep(1500); // past the idle timeout: a monitoring connection is never idle
+        java.nio.file.Files.writeString(tmp.resolve("ram1-empty/bus/cxl/devices/mem0").toRealPath()
+                .resolve("firmware_version"), "NEW FW\n");
+        send(c, "{\"id\":2,\"op\":\"hello\"}\n{\"id\":3,\"op\":\"list\"}\n");
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            lines.add(line(c));
+        }
+        // the event and the answers arrive in some order; each is a whole line
+        assertThat(lines).anyMatch(l -> l.startsWith("{\"id\":2,\"ok\":true"));
+        assertThat(lines).anyMatch(l -> l.startsWith("{\"id\":3,\"ok\":true"));
+        assertThat(lines).anyMatch(l -> l.matches("\\{\"id\":\"m\",\"event\":\\{\"seq\":1,\"time\":\"[^\"]+\",\"source\":\"topology\","
+                + "\"event\":\"changed\",\"kind\":\"memdev\",\"name\":\"mem0\",\"data\":\\{\"changed\":\\[\"firmware_version\"]}}}"));
+        send(c, "{\"id\":4,\"op\":\"monitor\"}\n");
+        assertThat(line(c)).isEqualTo("{\"id\":4,\"ok\":false,\"error\":{\"code\":\"INVALID_ARGUMENT\","
+                + "\"message\":\"this connection is already monitoring\"}}");
+    }
+
+    @Test
     void anOversizedLineIsRefusedAndTheConnectionGoesOn() throws Exception {
         start(Limits.DEFAULT);
         SocketChannel c = connect();

@@ -1,0 +1,177 @@
+package dev.cxld.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.cxld.daemon.Daemon;
+import dev.cxld.daemon.capture.CaptureTree;
+import dev.cxld.daemon.server.Limits;
+import dev.cxld.daemon.server.SocketServer;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Authorization with real credentials: the daemon runs here (as root), cxlctl runs in another JVM
+ * under setpriv as the unprivileged user nobody (65534), with and without the admin group.
+ * Needs root, as CI has; anywhere else it is skipped and says why.
+ */
+class AuthorizationTest {
+    static final String NOBODY = "65534";
+    /** The admin group of these tests: Debian's "users" (gid 100), which nobody is not in. */
+    static final String GROUP = "users";
+    static final String GID = "100";
+
+    @TempDir Path tmp;
+    Path home;
+    Path classpath;
+    final List<Daemon> daemons = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run cxlctl as another user");
+        assumeTrue(new File("/usr/bin/setpriv").canExecute(), "needs setpriv (util-linux)");
+        assumeTrue(Files.readString(Path.of("/etc/group")).contains("\n" + GROUP + ":x:" + GID + ":"),
+                "needs group " + GROUP + " with gid " + GID);
+        // a directory nobody can read: the socket, and a copy of this test's class path for cxlctl
+        home = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "cxld-auth-" + ProcessHandle.current().pid()));
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
+        classpath = copyClasspath(home.resolve("cp"));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (Daemon d : daemons) {
+            d.close();
+        }
+        if (home != null) {
+            try (Stream<Path> s = Files.walk(home)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    static Path copyClasspath(Path dest) throws IOException {
+        List<String> entries = new ArrayList<>();
+        int n = 0;
+        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path src = Path.of(e);
+            if (!Files.exists(src)) {
+                continue;
+            }
+            Path to = dest.resolve(n++ + "-" + src.getFileName());
+            if (Files.isDirectory(src)) {
+                try (Stream<Path> s = Files.walk(src)) {
+                    for (Path p : (Iterable<Path>) s::iterator) {
+                        Path t = to.resolve(src.relativize(p).toString());
+                        if (Files.isDirectory(p)) {
+                            Files.createDirectories(t);
+                        } else {
+                            Files.copy(p, t);
+                        }
+                    }
+                }
+            } else {
+                Files.createDirectories(dest);
+                Files.copy(src, to);
+            }
+            entries.add(to.toString());
+        }
+        Path file = dest.resolve("classpath");
+        Files.writeString(file, String.join(File.pathSeparator, entries));
+        try (Stream<Path> s = Files.walk(dest)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                p.toFile().setReadable(true, false);
+                if (Files.isDirectory(p)) {
+                    p.toFile().setExecutable(true, false);
+                }
+            }
+        }
+        return file;
+    }
+
+    Path daemon(String name, SocketServer.Exposure exposure) throws Exception {
+        Path sys = tmp.resolve(name);
+        CaptureTree.materialize(Path.of(getClass().getClassLoader().getResource("sysfs/ram3-committed").toURI()), sys);
+        Path socket = home.resolve(name + ".sock");
+        Daemon d = new Daemon(new Daemon.Config(sys, socket, Limits.DEFAULT, exposure, GROUP, Duration.ofSeconds(30),
+                null, false));
+        daemons.add(d);
+        Thread t = new Thread(d::serve, "auth-daemon-" + name);
+        t.setDaemon(true);
+        t.start();
+        return socket;
+    }
+
+    record Result(int exit, String out, String err) {}
+
+    /** cxlctl in a new JVM as nobody; {@code groups} are its supplementary groups ("" for none). */
+    Result asNobody(String groups, Path socket, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY));
+        cmd.add(groups.isEmpty() ? "--clear-groups" : "--groups=" + groups);
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xshare:auto",
+                "-XX:TieredStopAtLevel=1", "-cp", Files.readString(classpath), "dev.cxld.cli.CxlCtl",
+                "--socket", socket.toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(home.toFile()).start();
+        p.getOutputStream().close();
+        var out = p.getInputStream().readAllBytes();
+        var err = p.getErrorStream().readAllBytes();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anUnprivilegedUserMayReadButNotChange() throws Exception {
+        Path socket = daemon("open", SocketServer.Exposure.OPEN);
+        assertThat(Files.getPosixFilePermissions(socket)).isEqualTo(PosixFilePermissions.fromString("rw-rw-rw-"));
+
+        Result list = asNobody("", socket, "list", "-M");
+        assertThat(list.exit()).as(list.err()).isZero();
+        assertThat(list.out()).contains("\"memdev\":\"mem2\"");
+        Result status = asNobody("", socket, "status");
+        assertThat(status.exit()).as(status.err()).isZero();
+
+        Result denied = asNobody("", socket, "disable-memdev", "-f", "mem2");
+        assertThat(denied.exit()).isEqualTo(ExitCodes.PERMISSION_DENIED);
+        assertThat(denied.err()).contains("disable-memdev changes the system: it needs root or membership in group users")
+                .contains("(uid 65534, pid ");
+        assertThat(Files.readString(tmp.resolve("open/bus/cxl/drivers/cxl_mem/unbind"))).as("nothing written").isEmpty();
+    }
+
+    @Test
+    void theAdminGroupMayChangeThingsBySupplementaryGroup() throws Exception {
+        Path socket = daemon("group", SocketServer.Exposure.OPEN);
+        Result r = asNobody(GID, socket, "disable-memdev", "-f", "mem2");
+        // authorized: the write reaches the (captured, so unchanging) tree and the daemon says so
+        assertThat(r.err()).doesNotContain("changes the system");
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.KERNEL_ERROR);
+        assertThat(r.err()).contains("accepted the write", "still enabled");
+        assertThat(Files.readString(tmp.resolve("group/bus/cxl/drivers/cxl_mem/unbind"))).isEqualTo("mem2");
+    }
+
+    @Test
+    void socketModeAndGroupDecideWhoMayConnectAtAll() throws Exception {
+        Path socket = daemon("closed", new SocketServer.Exposure("0660", GROUP));
+        assertThat(Files.getPosixFilePermissions(socket)).isEqualTo(PosixFilePermissions.fromString("rw-rw----"));
+        assertThat(Files.getAttribute(socket, "unix:gid")).isEqualTo(Integer.parseInt(GID));
+
+        Result outsider = asNobody("", socket, "list", "-M");
+        assertThat(outsider.exit()).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(outsider.err()).contains("cannot reach cxld at " + socket).contains("Permission denied");
+        Result member = asNobody(GID, socket, "list", "-M");
+        assertThat(member.exit()).as(member.err()).isZero();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.cxld.daemon.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cxld.daemon.events.EventBus;
+import dev.cxld.daemon.testing.SysfsFixtures;
+import dev.cxld.protocol.Json;
+import dev.cxld.protocol.Response;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Requests as the socket server hands them over, from root, an admin and a reader. */
+class DispatcherTest {
+    static final Peer ROOT = new Peer(0, 0, 1, Set.of(), "root", "root", "cxlctl");
+    static final Peer ADMIN = new Peer(1000, 1000, 2, Set.of(990L), "alice", "alice", "cxlctl");
+    static final Peer READER = new Peer(1001, 1001, 3, Set.of(), "bob", "bob", "cxlctl");
+
+    @TempDir Path tmp;
+    Path sys;
+    Dispatcher dispatcher;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        sys = SysfsFixtures.install("ram3-committed", tmp);
+        Status.Daemon self = new Status.Daemon("test", Response.PROTOCOL_VERSION, 1, Instant.now(), "k", sys.toString());
+        dispatcher = TestDispatchers.over(sys, self, new Access("cxl", OptionalLong.of(990)), new EventBus(Clock.systemUTC()));
+    }
+
+    JsonNode call(Peer peer, String request) throws IOException {
+        return Json.mapper().readTree(dispatcher.handle(request, peer).line());
+    }
+
+    static String code(JsonNode response) {
+        return response.path("error").path("code").asText();
+    }
+
+    @Test
+    void readersMayReadButNotChange() throws IOException {
+        assertThat(call(READER, "{\"id\":1,\"op\":\"list\"}").get("ok").asBoolean()).isTrue();
+        assertThat(call(READER, "{\"id\":1,\"op\":\"status\"}").get("ok").asBoolean()).isTrue();
+        assertThat(call(READER, "{\"id\":1,\"op\":\"hello\"}").get("result").get("may_change").asBoolean()).isFalse();
+        JsonNode r = call(READER, "{\"id\":7,\"op\":\"disable-memdev\",\"args\":{\"memdev\":\"mem0\"}}");
+        assertThat(code(r)).isEqualTo("PERMISSION_DENIED");
+        assertThat(r.get("id").asInt()).isEqualTo(7);
+        assertThat(r.get("error").get("message").asText()).contains("group cxl", "bob (uid 1001, pid 3 cxlctl)");
+        assertThat(code(call(READER, "{\"id\":1,\"op\":\"enable-memdev\",\"args\":{\"memdev\":\"mem0\"}}")))
+                .isEqualTo("PERMISSION_DENIED");
+        assertThat(call(ADMIN, "{\"id\":1,\"op\":\"hello\"}").get("result").get("may_change").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aMemdevInACommittedRegionIsNotDisabledUnlessForced() throws IOException {
+        JsonNode r = call(ADMIN, "{\"id\":1,\"op\":\"disable-memdev\",\"args\":{\"memdev\":\"mem2\"}}");
+        assertThat(code(r)).isEqualTo("IN_USE");
+        assertThat(r.get("error").get("message").asText()).startsWith("mem2 is part of an active region (region1)");
+    }
+
+    @Test
+    void aKernelRefusalCarriesTheErrnoAndTheFile() throws IOException {
+        // without bus/cxl/drivers/cxl_mem/unbind (cxl_mem not loaded) the write fails with ENOENT
+        Files.deleteIfExists(sys.resolve("bus/cxl/drivers/cxl_mem/unbind"));
+        JsonNode r = call(ROOT, "{\"id\":1,\"op\":\"disable-memdev\",\"args\":{\"memdev\":\"mem2\",\"force\":true}}");
+        assertThat(code(r)).isEqualTo("KERNEL_ERROR");
+        JsonNode e = r.get("error");
+        assertThat(e.get("errno").asInt()).isEqualTo(2);
+        assertThat(e.get("errno_name").asText()).isEqualTo("ENOENT");
+        assertThat(e.get("path").asText()).endsWith("bus/cxl/drivers/cxl_mem/unbind");
+        assertThat(e.get("message").asText()).startsWith("disable mem2: the kernel refused: open ")
+                .endsWith("No such file or directory (ENOENT)");
+    }
+
+    @Test
+    void aWriteThatChangesNothingIsReportedNotBelieved() throws IOException {
+        // the captured tree keeps the write-only attribute as a plain file: the write lands, nothing changes
+        Path unbind = sys.resolve("bus/cxl/drivers/cxl_mem/unbind");
+        JsonNode r = call(ROOT, "{\"id\":1,\"op\":\"disable-memdev\",\"args\":{\"memdev\":\"mem2\",\"force\":true}}");
+        assertThat(Files.readString(unbind)).isEqualTo("mem2");
+        assertThat(code(r)).isEqualTo("KERNEL_ERROR");
+        assertThat(r.get("error").get("message").asText()).contains("accepted the write", "still enabled");
+    }
+
+    @Test
+    void enablingAnEnabledMemdevChangesNothing() throws IOException {
+        JsonNode r = call(ADMIN, "{\"id\":1,\"op\":\"enable-memdev\",\"args\":{\"memdev\":\"mem1\"}}");
+        assertThat(r.get("result").toString()).isEqualTo("{\"memdev\":\"mem1\",\"enabled\":true,\"changed\":false}");
+    }
+
+    @Test
+    void badArgumentsAndUnknownObjectsAreNamed() throws IOException {
+        JsonNode missing = call(ROOT, "{\"id\":1,\"op\":\"disable-memdev\"}");
+        assertThat(code(missing)).isEqualTo("INVALID_ARGUMENT");
+        assertThat(missing.get("error").get("message").asText()).isEqualTo("disable-memdev: argument \"memdev\" is required");
+        assertThat(code(call(ROOT, "{\"id\":1,\"op\":\"disable-memdev\",\"args\":{\"memdev\":\"mem0\",\"force\":\"yes\"}}")))
+                .isEqualTo("INVALID_ARGUMENT");
+        assertThat(code(call(ROOT, "{\"id\":1,\"op\":\"disable-memdev\",\"args\":[1]}"))).isEqualTo("INVALID_ARGUMENT");
+        JsonNode unknown = call(ROOT, "{\"id\":1,\"op\":\"enable-memdev\",\"args\":{\"memdev\":\"mem9\"}}");
+        assertThat(code(unknown)).isEqualTo("NOT_FOUND");
+        assertThat(unknown.get("error").get("message").asText())
+                .isEqualTo("memdev mem9 not found; this host has mem0, mem1, mem2");
+        JsonNode source = call(READER, "{\"id\":1,\"op\":\"monitor\",\"args\":{\"sources\":[\"dmesg\"]}}");
+        assertThat(source.get("error").get("message").asText())
+                .isEqualTo("monitor: unknown source \"dmesg\"; sources are topology, trace");
+        assertThat(call(READER, "{\"id\":1,\"op\":\"frobnicate\"}").get("error").get("message").asText())
+                .isEqualTo("unknown operation \"frobnicate\"; this cxld knows: hello, list, status, monitor,"
+                        + " enable-memdev, disable-memdev");
+    }
+}
