@@ -1,0 +1,56 @@
+#!/bin/sh
+# Guest side of LiveVmIT: cxld on the live /sys follows changes nobody told it about.
+# Regions are made and deleted by raw sysfs writes, a memdev is disabled and enabled through
+# cxlctl, and poison is injected through debugfs; `cxlctl list` runs right after each change and
+# `cxlctl monitor` runs all along. Everything lands in $CXLVM_OUT:
+#   times.txt            "<step> <epoch seconds>" taken right after each change was written
+#   monitor.jsonl        what cxlctl monitor printed
+#   list-<step>.json     cxlctl list right after <step>;  status.json  cxlctl status at the end
+set -e
+. test/vm/guest/lib/regions.sh
+export CXLD_SOCKET=/tmp/cxld.sock
+O=$CXLVM_OUT
+stamp() { echo "$1 $(date +%s.%N)" >> "$O/times.txt"; }
+# the number of monitor streams cxld serves (python3 is on the host's root, which the guest shares)
+subscribers() {
+    python3 -c 'import socket,json,sys
+s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b"{\"id\":1,\"op\":\"status\"}\n")
+print(json.loads(s.makefile().readline())["result"]["daemon"]["monitor_subscribers"])' "$CXLD_SOCKET"
+}
+
+cxld/bin/cxld --rescan-interval 600 > "$O/cxld.log" 2>&1 &
+i=0; while [ ! -S $CXLD_SOCKET ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+cli/bin/cxlctl monitor > "$O/monitor.jsonl" 2> "$O/monitor.err" &
+monitor=$!
+i=0; while [ "$(subscribers)" = 0 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+
+set -- $(memdevs)
+# a single-target region on the last memdev, committed and bound, all by hand
+region=$(make_region ram $((256 * 1048576)) commit "$3")
+stamp created
+echo "$region" > "$O/region.txt"
+cli/bin/cxlctl list -R -r "$region" > "$O/list-created.json"
+
+sysfs_write /sys/bus/cxl/drivers/cxl_region/unbind "$region"
+sysfs_write "$CXL_DEVICES/$region/commit" 0
+sysfs_write "$CXL_DEVICES/decoder0.0/delete_region" "$region"
+stamp deleted
+cli/bin/cxlctl list -R > "$O/list-deleted.json" 2> "$O/list-deleted.err"
+
+# a memdev in no region, off and on again through the daemon
+cli/bin/cxlctl disable-memdev "$1" 2> "$O/disable.err"
+stamp disabled
+cli/bin/cxlctl list -M -i -m "$1" > "$O/list-disabled.json"
+cli/bin/cxlctl enable-memdev "$1" 2> "$O/enable.err"
+stamp enabled
+
+# a CXL trace event: poison injected and listed
+mount -t debugfs none /sys/kernel/debug 2>/dev/null || true
+echo 0x1000 > /sys/kernel/debug/cxl/"$2"/inject_poison
+echo 1 > "$CXL_DEVICES/$2/trigger_poison_list"
+stamp poisoned
+echo "$1 $2" > "$O/memdevs.txt"
+
+sleep 1
+cli/bin/cxlctl status > "$O/status.json"
+kill $monitor
