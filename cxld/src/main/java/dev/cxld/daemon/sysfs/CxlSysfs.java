@@ -62,7 +62,7 @@ public final class CxlSysfs {
         List<String> errors = new ArrayList<>();
         Map<String, Path> dirs;
         if (previous == null || !changed.isEmpty()) {
-            dirs = list(errors);
+            dirs = list(errors, previous == null ? Map.of() : previous.dirs, changed);
             if (dirs == null) {
                 return new Reading(Map.of(), Map.of(), errors,
                         new Topology(List.of(), List.of(), List.of(), List.of(), errors));
@@ -116,8 +116,12 @@ public final class CxlSysfs {
                 new Topology(ports, decoders, memdevs, regions, errors));
     }
 
-    /** The device directories named in bus/cxl/devices; null when there is no CXL bus. */
-    private Map<String, Path> list(List<String> errors) {
+    /**
+     * The device directories named in bus/cxl/devices; null when there is no CXL bus. A name
+     * already {@code known} and not {@code changed} keeps its directory (a device that went and
+     * came back had uevents naming it), so only new names cost a symlink resolution.
+     */
+    private Map<String, Path> list(List<String> errors, Map<String, Path> known, Set<String> changed) {
         Path devices = root.resolve("bus/cxl/devices");
         if (!Files.isDirectory(devices)) {
             errors.add(devices + ": no CXL bus (the cxl_core driver is not loaded, or this is not a sysfs)");
@@ -127,6 +131,11 @@ public final class CxlSysfs {
         try (DirectoryStream<Path> s = Files.newDirectoryStream(devices)) {
             for (Path link : s) {
                 String name = link.getFileName().toString();
+                Path dir = changed.contains(name) ? null : known.get(name);
+                if (dir != null) {
+                    dirs.put(name, dir);
+                    continue;
+                }
                 try {
                     dirs.put(name, link.toRealPath());
                 } catch (IOException e) {

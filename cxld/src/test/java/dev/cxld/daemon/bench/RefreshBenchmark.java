@@ -1,0 +1,71 @@
+package dev.cxld.daemon.bench;
+
+import dev.cxld.daemon.events.EventBus;
+import dev.cxld.daemon.live.Snapshots;
+import dev.cxld.daemon.live.Uevent;
+import dev.cxld.daemon.sysfs.CxlSysfs;
+import dev.cxld.daemon.testing.SyntheticSysfs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * What a request costs cxld before it can answer, on a synthetic tree of N memdevs (default 1000:
+ * 10 host bridges x 100, a region on every 10th): a full rescan (what a captured tree or a lost
+ * uevent costs), the per-request refresh on a live /sys with no uevent pending (region, decoder
+ * and port configuration read again, memdevs and the device list reused), and the refresh after
+ * a uevent for one memdev. Prints medians; asserts nothing.
+ *
+ * <pre>mvn -q -pl cxld test-compile exec:java -Dexec.mainClass=dev.cxld.daemon.bench.RefreshBenchmark [-Dexec.args=500]</pre>
+ */
+public final class RefreshBenchmark {
+    public static void main(String[] args) throws Exception {
+        int memdevs = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        Path tmp = Files.createTempDirectory("cxld-bench");
+        Path sys = SyntheticSysfs.write(tmp.resolve("sys"), 10, memdevs / 10, 10);
+        Path seqnum = sys.resolve("kernel/uevent_seqnum");
+        Files.createDirectories(seqnum.getParent());
+        Files.writeString(seqnum, "1\n");
+        CxlSysfs sysfs = new CxlSysfs(sys);
+        EventBus bus = new EventBus(Clock.systemUTC());
+        Snapshots live = new Snapshots(sysfs, Clock.systemUTC(), bus, seqnum);
+        Snapshots rescanning = new Snapshots(sysfs, Clock.systemUTC(), bus);
+        System.out.printf("tree: %d memdevs, %d decoders, %d regions, %d ports%n",
+                live.current().topology().memdevs().size(), live.current().topology().decoders().size(),
+                live.current().topology().regions().size(), live.current().topology().ports().size());
+        for (int warm = 0; warm < 5; warm++) {
+            rescanning.fresh();
+            live.fresh();
+        }
+        report("full rescan (captured tree, or uevents lost)", 15, rescanning::fresh);
+        report("request on live /sys, no uevent pending", 15, live::fresh);
+        long[] seq = {1};
+        report("request after a uevent for one memdev", 15, () -> {
+            seq[0]++;
+            try {
+                Files.writeString(seqnum, seq[0] + "\n");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            live.uevent(new Uevent("change", "/devices/x/mem5", "cxl", seq[0], Map.of()));
+            live.fresh();
+        });
+        Runtime rt = Runtime.getRuntime();
+        System.gc();
+        System.out.printf("heap in use after the runs: %.1f MiB%n", (rt.totalMemory() - rt.freeMemory()) / 1048576.0);
+    }
+
+    static void report(String what, int runs, Runnable r) {
+        long[] ms = new long[runs];
+        for (int i = 0; i < runs; i++) {
+            long t = System.nanoTime();
+            r.run();
+            ms[i] = (System.nanoTime() - t) / 1000;
+        }
+        Arrays.sort(ms);
+        System.out.printf("%-48s median %8.2f ms   min %8.2f ms   max %8.2f ms%n", what,
+                ms[runs / 2] / 1000.0, ms[0] / 1000.0, ms[runs - 1] / 1000.0);
+    }
+}
