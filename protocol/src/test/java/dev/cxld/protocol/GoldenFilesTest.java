@@ -55,6 +55,39 @@ class GoldenFilesTest {
     }
 
     @Test
+    void kernelErrorsCarryErrnoAndPath() throws IOException {
+        Response resp = Response.failure(IntNode.valueOf(5), new ErrorBody(ErrorCode.KERNEL_ERROR,
+                "enable mem0: the kernel refused: write 'mem0' to /sys/bus/cxl/drivers/cxl_mem/bind: No such device (ENODEV)",
+                19, "ENODEV", "/sys/bus/cxl/drivers/cxl_mem/bind"));
+        assertThat(Json.mapper().writeValueAsString(resp)).isEqualTo(golden("kernel-error-response.json"));
+        assertThat(Json.mapper().readValue(golden("kernel-error-response.json"), Response.class)).isEqualTo(resp);
+    }
+
+    @Test
+    void monitorRequestAndEventLines() throws IOException {
+        ObjectNode args = Json.mapper().createObjectNode();
+        args.putArray("sources").add(Event.TOPOLOGY).add(Event.TRACE);
+        Request req = new Request(TextNode.valueOf("m"), Request.MONITOR, args);
+        assertThat(Json.mapper().writeValueAsString(req)).isEqualTo(golden("monitor-request.json"));
+
+        ObjectNode data = Json.mapper().createObjectNode().put("resource", 19595788288L).put("size", 268435456L);
+        Event e = new Event(7, "2026-11-24T14:08:13.176252146Z", Event.TOPOLOGY, "region-committed", "region", "region0", data);
+        ObjectNode line = Json.mapper().createObjectNode();
+        line.put("id", "m");
+        line.set("event", Json.mapper().valueToTree(e));
+        assertThat(Json.mapper().writeValueAsString(line)).isEqualTo(golden("monitor-event.json"));
+        Event back = Json.mapper().treeToValue(Json.mapper().readTree(golden("monitor-event.json")).get("event"), Event.class);
+        // (numbers read back as the narrowest node type, so compare the wire text)
+        assertThat(Json.mapper().writeValueAsString(back)).isEqualTo(Json.mapper().writeValueAsString(e));
+
+        // a trace event as cxld sent it in a guest: no kind; name is the memdev
+        Event trace = Json.mapper().readValue(golden("trace-event.json"), Event.class);
+        assertThat(trace.kind()).isNull();
+        assertThat(trace.data().get("fields").get("dpa").asText()).isEqualTo("0x1000");
+        assertThat(Json.mapper().writeValueAsString(trace)).isEqualTo(golden("trace-event.json"));
+    }
+
+    @Test
     void unknownFieldsAreIgnoredAndAbsentArgumentsAreDefaults() throws IOException {
         ListParams p = Json.mapper().readValue("{\"memdevs\":true,\"future\":{\"x\":1}}", ListParams.class);
         assertThat(p).isEqualTo(new ListParams(true, false, false, false, false, false, false, false, false, false, 0,
