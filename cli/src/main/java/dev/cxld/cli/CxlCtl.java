@@ -16,7 +16,11 @@ import picocli.CommandLine.Spec;
         versionProvider = CxlCtl.Version.class,
         description = "Command line client of the cxld CXL management daemon.",
         subcommands = {ListCommand.class, StatusCommand.class, MonitorCommand.class,
-            MemdevStateCommand.Enable.class, MemdevStateCommand.Disable.class})
+            MemdevStateCommand.Enable.class, MemdevStateCommand.Disable.class,
+            MemdevQueryCommand.Identify.class, MemdevQueryCommand.Health.class, MemdevQueryCommand.Partition.class,
+            MemdevQueryCommand.FwInfo.class, MemdevQueryCommand.AlertConfig.class, MemdevQueryCommand.Logs.class,
+            MemdevQueryCommand.Timestamp.class, MemdevQueryCommand.ShutdownState.class,
+            MemdevQueryCommand.Commands.class, MemdevQueryCommand.Poison.class, LabelsCommand.class})
 public final class CxlCtl implements Runnable {
     /** Where cxld listens unless told otherwise. */
     public static final String DEFAULT_SOCKET = "/run/cxld/cxld.sock";

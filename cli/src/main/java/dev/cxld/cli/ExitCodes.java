@@ -13,6 +13,7 @@ public final class ExitCodes {
     public static final int PERMISSION_DENIED = 6;
     public static final int IN_USE = 7;
     public static final int KERNEL_ERROR = 8;
+    public static final int DEVICE_ERROR = 9;
 
     private ExitCodes() {}
 
@@ -32,6 +33,8 @@ public final class ExitCodes {
                 return IN_USE;
             case KERNEL_ERROR:
                 return KERNEL_ERROR;
+            case DEVICE_ERROR:
+                return DEVICE_ERROR;
             default:
                 return INTERNAL;
         }

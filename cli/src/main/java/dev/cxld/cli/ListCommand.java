@@ -46,7 +46,9 @@ public final class ListCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        Response r = parent.client().call(Request.LIST, Json.mapper().valueToTree(params));
+        com.fasterxml.jackson.databind.node.ObjectNode args = Json.mapper().valueToTree(params);
+        args.setAll((com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().valueToTree(options.details()));
+        Response r = parent.client().call(Request.LIST, args);
         if (!r.ok()) {
             spec.commandLine().getErr().println("cxlctl list: " + r.error().message());
             return ExitCodes.of(r.error().code());

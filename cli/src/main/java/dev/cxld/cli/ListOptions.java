@@ -39,7 +39,24 @@ public final class ListOptions {
     boolean idle;
     @Option(names = {"-u", "--human"}, description = "human-readable sizes and hex ids; a single result as an object")
     boolean human;
-    @Option(names = {"-v", "--verbose"}, description = "-v adds -B -P -E -D -T -R; -vv also -i")
+    @Option(names = {"-H", "--health"}, description = "add each memdev's health (mailbox Get Health Info)")
+    boolean health;
+
+    @Option(names = {"-I", "--partition"}, description = "add each memdev's partition_info (Identify, Get Partition Info)")
+    boolean partition;
+
+    @Option(names = {"-F", "--firmware"}, description = "add each memdev's firmware slots (Get FW Info)")
+    boolean firmware;
+
+    @Option(names = {"-A", "--alert-config"}, description = "add each memdev's alert_config (Get Alert Configuration)")
+    boolean alertConfig;
+
+    /** The mailbox details asked for, sent beside the list parameters. */
+    public dev.cxld.protocol.MemdevDetails details() {
+        return new dev.cxld.protocol.MemdevDetails(health, partition, firmware, alertConfig);
+    }
+
+    @Option(names = {"-v", "--verbose"}, description = "-v adds -B -P -E -D -T -R; -vv also -i; -vvv also -H -I -F -A")
     boolean[] verbose = new boolean[0];
 
     public ListParams toParams() {

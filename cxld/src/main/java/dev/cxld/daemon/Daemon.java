@@ -42,10 +42,11 @@ public final class Daemon implements AutoCloseable {
      * @param uevents listen to kernel uevents (only meaningful when sysfsRoot is the live /sys)
      */
     public record Config(Path sysfsRoot, Path socket, Limits limits, SocketServer.Exposure exposure,
-            String adminGroup, Duration rescanInterval, Path tracefs, boolean uevents) {
-        /** A daemon over a captured tree, as tests start it: no uevents, no trace events. */
+            String adminGroup, Duration rescanInterval, Path tracefs, boolean uevents, Path devRoot) {
+        /** A daemon over a captured tree, as tests start it: no uevents, no trace events, no device nodes. */
         public Config(Path sysfsRoot, Path socket) {
-            this(sysfsRoot, socket, Limits.DEFAULT, SocketServer.Exposure.OPEN, "cxl", Duration.ofSeconds(30), null, false);
+            this(sysfsRoot, socket, Limits.DEFAULT, SocketServer.Exposure.OPEN, "cxl", Duration.ofSeconds(30), null, false,
+                    sysfsRoot.resolve("dev"));
         }
     }
 
@@ -109,7 +110,11 @@ public final class Daemon implements AutoCloseable {
         Dispatcher.Services services = new Dispatcher.Services(s, bus, new MemdevControl(config.sysfsRoot(), s), access,
                 () -> new Status.Live(s.stats(), l == null ? ls : l.running() ? "running" : "stopped (see the log)",
                         config.rescanInterval().toSeconds(), bus.subscribers(),
-                        trace == null ? "disabled: no tracefs configured" : trace.state(), config.adminGroup()));
+                        trace == null ? "disabled: no tracefs configured" : trace.state(), config.adminGroup()),
+                new dev.cxld.daemon.mailbox.MemdevCommands(
+                        new dev.cxld.daemon.mailbox.MailboxService(config.devRoot(), s), config.sysfsRoot()),
+                new dev.cxld.daemon.events.PoisonList(config.sysfsRoot(), bus,
+                        () -> trace != null && trace.state().startsWith("enabled")));
         this.server = new SocketServer(config.socket(), new Dispatcher(services, self, clock), config.limits(),
                 config.exposure());
         long period = config.rescanInterval().toMillis();

@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
         description = "Userspace CXL management daemon. Without a command, cxld reads the CXL topology from sysfs "
                 + "and serves it as newline-delimited JSON on a Unix socket (see protocol/README.md); cxlctl is "
                 + "its client. The commands below work without a daemon.",
-        subcommands = {ListCommand.class, CaptureCommand.class, MaterializeCommand.class})
+        subcommands = {ListCommand.class, CaptureCommand.class, MaterializeCommand.class,
+            dev.cxld.daemon.mailbox.CaptureMailboxCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
     /** Default socket path; also where cxlctl looks. */
     public static final String DEFAULT_SOCKET = "/run/cxld/cxld.sock";
@@ -69,6 +70,10 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             description = "rescan all of sysfs this often, a safety net beside uevents (default: ${DEFAULT-VALUE})")
     long rescanSeconds;
 
+    @picocli.CommandLine.Option(names = "--dev-root", paramLabel = "DIR", defaultValue = "/dev",
+            description = "where the cxl/memN device nodes are, for mailbox commands (default: ${DEFAULT-VALUE})")
+    Path devRoot;
+
     @picocli.CommandLine.Option(names = "--tracefs", paramLabel = "DIR",
             description = "tracefs to read CXL trace events from (default: /sys/kernel/tracing when --sysfs-root is"
                     + " /sys); 'none' to not read them")
@@ -96,7 +101,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         Path trace = tracefs != null ? ("none".equals(tracefs) ? null : Path.of(tracefs))
                 : live ? Path.of("/sys/kernel/tracing") : null;
         Daemon daemon = new Daemon(new Daemon.Config(sysfsRoot, socket, limits, exposure, adminGroup,
-                java.time.Duration.ofSeconds(rescanSeconds), trace, live));
+                java.time.Duration.ofSeconds(rescanSeconds), trace, live, devRoot));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 daemon.close();

@@ -14,6 +14,8 @@ public enum ErrorCode {
     IN_USE,
     /** The kernel refused a write or call; {@code errno}, {@code errno_name} and {@code path} say which. */
     KERNEL_ERROR,
+    /** A memory device failed a mailbox command; {@code command}, {@code mailbox_rc} and {@code mailbox_rc_name} say how. */
+    DEVICE_ERROR,
     /** cxld cannot serve this now (e.g. no CXL bus). */
     UNAVAILABLE,
     /** Too many connections (in all, or from this user); try again. */

@@ -16,4 +16,17 @@ public record Request(JsonNode id, String op, JsonNode args) {
     public static final String MONITOR = "monitor";
     public static final String ENABLE_MEMDEV = "enable-memdev";
     public static final String DISABLE_MEMDEV = "disable-memdev";
+    public static final String MAILBOX_COMMANDS = "mailbox-commands";
+    public static final String IDENTIFY = "identify";
+    public static final String HEALTH = "health";
+    public static final String PARTITION = "partition";
+    public static final String FW_INFO = "fw-info";
+    public static final String ALERT_CONFIG = "alert-config";
+    public static final String LOGS = "logs";
+    public static final String TIMESTAMP = "timestamp";
+    public static final String SHUTDOWN_STATE = "shutdown-state";
+    public static final String LABELS_READ = "labels-read";
+    public static final String LABELS_WRITE = "labels-write";
+    public static final String LABELS_ZERO = "labels-zero";
+    public static final String POISON = "poison";
 }

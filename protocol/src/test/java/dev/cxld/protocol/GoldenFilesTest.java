@@ -56,7 +56,7 @@ class GoldenFilesTest {
 
     @Test
     void kernelErrorsCarryErrnoAndPath() throws IOException {
-        Response resp = Response.failure(IntNode.valueOf(5), new ErrorBody(ErrorCode.KERNEL_ERROR,
+        Response resp = Response.failure(IntNode.valueOf(5), ErrorBody.kernel(
                 "enable mem0: the kernel refused: write 'mem0' to /sys/bus/cxl/drivers/cxl_mem/bind: No such device (ENODEV)",
                 19, "ENODEV", "/sys/bus/cxl/drivers/cxl_mem/bind"));
         assertThat(Json.mapper().writeValueAsString(resp)).isEqualTo(golden("kernel-error-response.json"));

@@ -20,7 +20,7 @@ public final class Refusal extends RuntimeException {
 
     /** The kernel refused a write: KERNEL_ERROR with the errno and the attribute. */
     public static Refusal kernel(String what, Path attribute, ErrnoException e) {
-        return new Refusal(new ErrorBody(ErrorCode.KERNEL_ERROR, what + ": the kernel refused: " + e.getMessage(),
+        return new Refusal(ErrorBody.kernel(what + ": the kernel refused: " + e.getMessage(),
                 e.errno(), e.errnoName(), attribute.toString()));
     }
 

@@ -36,6 +36,23 @@ final class Args {
         return v.asText();
     }
 
+    boolean has(String name) {
+        JsonNode v = get(name);
+        return v != null && !v.isNull();
+    }
+
+    /** An optional non-negative integer, {@code otherwise} when absent. */
+    long number(String name, long otherwise) {
+        JsonNode v = get(name);
+        if (v == null || v.isNull()) {
+            return otherwise;
+        }
+        if (!v.isIntegralNumber() || v.asLong() < 0) {
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, op + ": argument \"" + name + "\" must be a non-negative integer");
+        }
+        return v.asLong();
+    }
+
     /** An optional boolean, false when absent. */
     boolean flag(String name) {
         JsonNode v = get(name);

@@ -13,6 +13,9 @@ import dev.cxld.protocol.ErrorCode;
 import dev.cxld.protocol.Event;
 import dev.cxld.protocol.Json;
 import dev.cxld.protocol.ListParams;
+import dev.cxld.protocol.MemdevDetails;
+import dev.cxld.daemon.events.PoisonList;
+import dev.cxld.daemon.mailbox.MemdevCommands;
 import dev.cxld.protocol.ProjectVersion;
 import dev.cxld.protocol.Request;
 import dev.cxld.protocol.Response;
@@ -31,14 +34,18 @@ import org.slf4j.LoggerFactory;
 public final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     /** Operations anyone may use. */
-    static final List<String> READING = List.of(Request.HELLO, Request.LIST, Request.STATUS, Request.MONITOR);
+    static final List<String> READING = List.of(Request.HELLO, Request.LIST, Request.STATUS, Request.MONITOR,
+            Request.MAILBOX_COMMANDS, Request.IDENTIFY, Request.HEALTH, Request.PARTITION, Request.FW_INFO,
+            Request.ALERT_CONFIG, Request.LOGS, Request.TIMESTAMP, Request.SHUTDOWN_STATE, Request.LABELS_READ,
+            Request.POISON);
     /** Operations that change the system: root or the admin group. */
-    static final List<String> CHANGING = List.of(Request.ENABLE_MEMDEV, Request.DISABLE_MEMDEV);
+    static final List<String> CHANGING = List.of(Request.ENABLE_MEMDEV, Request.DISABLE_MEMDEV,
+            Request.LABELS_WRITE, Request.LABELS_ZERO);
     static final List<String> SOURCES = List.of(Event.TOPOLOGY, Event.TRACE);
 
     /** What the dispatcher works with. */
     public record Services(Snapshots snapshots, EventBus events, MemdevControl memdevs, Access access,
-            Supplier<Status.Live> live) {}
+            Supplier<Status.Live> live, MemdevCommands mailbox, PoisonList poison) {}
 
     /** A reply: one line, or one line that starts an event stream on the connection. */
     public sealed interface Reply permits Line, Stream {
@@ -97,7 +104,7 @@ public final class Dispatcher {
                 hello.put("may_change", services.access().mayChange(peer));
                 return ok(req, hello);
             case Request.LIST:
-                return ok(req, ListWalk.list(services.snapshots().fresh().topology(), listParams(req)));
+                return ok(req, list(req));
             case Request.STATUS:
                 Snapshots.Taken t = services.snapshots().fresh();
                 return ok(req, Status.of(self, t.topology(), t.at(), clock.instant(), services.live().get()));
@@ -107,10 +114,91 @@ public final class Dispatcher {
                 return ok(req, services.memdevs().enable(args.text("memdev")));
             case Request.DISABLE_MEMDEV:
                 return ok(req, services.memdevs().disable(args.text("memdev"), args.flag("force")));
+            case Request.MAILBOX_COMMANDS:
+                return ok(req, services.mailbox().commands(args.text("memdev")));
+            case Request.IDENTIFY:
+                return ok(req, services.mailbox().identify(args.text("memdev")));
+            case Request.HEALTH:
+                return ok(req, services.mailbox().health(args.text("memdev")));
+            case Request.PARTITION:
+                return ok(req, services.mailbox().partition(args.text("memdev")));
+            case Request.FW_INFO:
+                return ok(req, services.mailbox().firmware(args.text("memdev")));
+            case Request.ALERT_CONFIG:
+                return ok(req, services.mailbox().alertConfig(args.text("memdev")));
+            case Request.LOGS:
+                return ok(req, services.mailbox().logs(args.text("memdev")));
+            case Request.TIMESTAMP:
+                return ok(req, services.mailbox().timestamp(args.text("memdev")));
+            case Request.SHUTDOWN_STATE:
+                return ok(req, services.mailbox().shutdownState(args.text("memdev")));
+            case Request.POISON:
+                return ok(req, services.poison().list(args.text("memdev")));
+            case Request.LABELS_READ: {
+                String m = args.text("memdev");
+                long offset = args.number("offset", 0);
+                Long length = args.has("length") ? args.number("length", 0) : null;
+                byte[] data = services.mailbox().readLabels(m, offset, length, lsaSize(m));
+                ObjectNode o = Json.mapper().createObjectNode().put("memdev", m).put("offset", offset)
+                        .put("length", data.length);
+                o.put("data", java.util.Base64.getEncoder().encodeToString(data));
+                return ok(req, o);
+            }
+            case Request.LABELS_WRITE: {
+                String m = args.text("memdev");
+                byte[] data;
+                try {
+                    data = java.util.Base64.getDecoder().decode(args.text("data"));
+                } catch (IllegalArgumentException e) {
+                    throw new Refusal(ErrorCode.INVALID_ARGUMENT, "labels-write: \"data\" is not base64: " + e.getMessage());
+                }
+                return ok(req, services.mailbox().writeLabels(m, args.number("offset", 0), data, lsaSize(m)));
+            }
+            case Request.LABELS_ZERO: {
+                String m = args.text("memdev");
+                long offset = args.number("offset", 0);
+                long size = lsaSize(m);
+                long length = args.has("length") ? args.number("length", 0) : Math.max(0, size - offset);
+                if (length > Integer.MAX_VALUE) {
+                    throw new Refusal(ErrorCode.INVALID_ARGUMENT, "labels-zero: length " + length + " is too large");
+                }
+                return ok(req, services.mailbox().writeLabels(m, offset, new byte[(int) length], size));
+            }
             default:
                 throw new Refusal(ErrorCode.UNKNOWN_OPERATION, "unknown operation \"" + req.op()
                         + "\"; this cxld knows: " + String.join(", ", READING) + ", " + String.join(", ", CHANGING));
         }
+    }
+
+    private JsonNode list(Request req) {
+        ListParams params = listParams(req);
+        MemdevDetails details;
+        try {
+            JsonNode a = req.args() == null || req.args().isNull() ? Json.mapper().createObjectNode() : req.args();
+            details = Json.mapper().treeToValue(a, MemdevDetails.class).withVerbosity(params.verbose());
+        } catch (JsonProcessingException e) {
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, "list: bad arguments: " + e.getOriginalMessage());
+        }
+        JsonNode out = ListWalk.list(services.snapshots().fresh().topology(), params);
+        if (details.any()) {
+            dev.cxld.daemon.list.MailboxKeys.add(out, m -> {
+                try {
+                    return services.mailbox().listDetails(m, details.partition(), details.health(), details.firmware(),
+                            details.alertConfig());
+                } catch (Refusal r) {
+                    // a memdev whose mailbox cannot be reached lists without the details, as in ndctl
+                    LOG.info("list: no mailbox details for {}: {}", m, r.getMessage());
+                    return Json.mapper().createObjectNode();
+                }
+            }, params.human());
+        }
+        return out;
+    }
+
+    private long lsaSize(String memdev) {
+        return services.snapshots().current().topology().memdev(memdev)
+                .map(m -> m.labelStorageSize() == null ? 0L : m.labelStorageSize())
+                .orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND, "memdev " + memdev + " not found"));
     }
 
     private Reply monitor(Request req, Args args) {

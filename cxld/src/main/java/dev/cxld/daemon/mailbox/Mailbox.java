@@ -1,0 +1,105 @@
+package dev.cxld.daemon.mailbox;
+
+import dev.cxld.daemon.control.Refusal;
+import dev.cxld.daemon.nativeio.ErrnoException;
+import dev.cxld.daemon.nativeio.MemdevDevice;
+import dev.cxld.protocol.ErrorBody;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One memdev's mailbox for the length of one operation: the device node, the kernel's command
+ * table for it, and calls that turn each outcome into a typed answer. Not thread-safe: the
+ * {@link MailboxService} hands it to one caller at a time.
+ */
+public final class Mailbox implements AutoCloseable {
+    private final String memdev;
+    private final Path node;
+    private final MemdevDevice device;
+    private final int payloadMax;
+    private List<MemdevDevice.CommandInfo> commands;
+
+    /** What a command gave: its payload, or a clearly stated "not supported". */
+    public sealed interface Answer permits Data, Unsupported {}
+
+    public record Data(byte[] bytes) implements Answer {}
+
+    /** Not supported: the kernel does not enable it for this device, or the device said so. */
+    public record Unsupported(String reason) implements Answer {}
+
+    Mailbox(String memdev, Path node, MemdevDevice device, int payloadMax) {
+        this.memdev = memdev;
+        this.node = node;
+        this.device = device;
+        this.payloadMax = payloadMax;
+    }
+
+    public String memdev() {
+        return memdev;
+    }
+
+    public int payloadMax() {
+        return payloadMax;
+    }
+
+    /** The kernel's command table for this device (QUERY), read once per session. */
+    public List<MemdevDevice.CommandInfo> commands() {
+        if (commands == null) {
+            try {
+                commands = device.query();
+            } catch (ErrnoException e) {
+                throw kernel("query commands", e);
+            }
+        }
+        return commands;
+    }
+
+    /** The slot of {@code c}, or null when the kernel does not know the command at all. */
+    MemdevDevice.CommandInfo info(CommandId c) {
+        return commands().stream().filter(i -> i.id() == c.id).findFirst().orElse(null);
+    }
+
+    /**
+     * Sends {@code c}. Output room is the command's fixed size, or payload_max for variable
+     * output (a shorter buffer would silently truncate it). Returns Unsupported when the kernel
+     * has not enabled the command for this device or the device answers "Unsupported"; throws a
+     * {@link Refusal} carrying KERNEL_ERROR (errno) or DEVICE_ERROR (mailbox return code) otherwise.
+     */
+    public Answer call(CommandId c, byte[] in) {
+        MemdevDevice.CommandInfo info = info(c);
+        if (info == null || (info.flags() & 1) == 0) {
+            return new Unsupported(c.title + " is not enabled by the kernel for " + memdev
+                    + " (the device's Command Effects Log does not list it)");
+        }
+        if ((info.flags() & 2) != 0) {
+            throw new Refusal(ErrorBody.kernel(memdev + ": " + c.title + " is exclusive to the kernel right now"
+                    + " (e.g. labels while the nvdimm bridge holds them)", 16, "EBUSY", node.toString()));
+        }
+        int out = info.sizeOut() == -1 ? payloadMax : info.sizeOut();
+        MemdevDevice.Sent sent;
+        try {
+            sent = device.send(c.id, in, out);
+        } catch (ErrnoException e) {
+            throw kernel(c.title, e);
+        }
+        if (sent.retval() == ReturnCode.UNSUPPORTED) {
+            return new Unsupported(memdev + " answered " + c.title + " with \"Unsupported\"");
+        }
+        if (sent.retval() != ReturnCode.SUCCESS) {
+            throw new Refusal(ErrorBody.device(memdev + ": " + c.title + " failed on the device: "
+                    + ReturnCode.name(sent.retval()) + String.format(" (mailbox return code %#x)", sent.retval()),
+                    c.name(), sent.retval(), ReturnCode.name(sent.retval())));
+        }
+        return new Data(sent.out());
+    }
+
+    private Refusal kernel(String what, ErrnoException e) {
+        return new Refusal(ErrorBody.kernel(memdev + ": " + what + ": " + e.getMessage(), e.errno(), e.errnoName(),
+                node.toString()));
+    }
+
+    @Override
+    public void close() {
+        device.close();
+    }
+}

@@ -1,0 +1,56 @@
+package dev.cxld.daemon.mailbox;
+
+import dev.cxld.daemon.control.Refusal;
+import dev.cxld.daemon.live.Snapshots;
+import dev.cxld.daemon.nativeio.ErrnoException;
+import dev.cxld.daemon.nativeio.MemdevDevice;
+import dev.cxld.protocol.ErrorBody;
+import dev.cxld.protocol.ErrorCode;
+import dev.cxld.protocol.model.Memdev;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Mailbox sessions, one memdev at a time each: calls to one device are serialized (the device has
+ * one mailbox, and a command sequence like a chunked LSA read must not interleave); calls to
+ * different devices run in parallel. Nothing here is touched by plain listing.
+ */
+public final class MailboxService {
+    private final Path devRoot;
+    private final Snapshots snapshots;
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+    /** @param devRoot where {@code cxl/memN} device nodes live ({@code /dev}) */
+    public MailboxService(Path devRoot, Snapshots snapshots) {
+        this.devRoot = devRoot;
+        this.snapshots = snapshots;
+    }
+
+    /** Runs {@code work} with {@code memdev}'s mailbox, holding that device's lock. */
+    public <T> T with(String memdev, Function<Mailbox, T> work) {
+        Memdev m = snapshots.fresh().topology().memdev(memdev).orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND,
+                "memdev " + memdev + " not found; this host has " + snapshots.current().topology().memdevs().stream()
+                        .map(Memdev::memdev).collect(Collectors.joining(", "))));
+        Path node = devRoot.resolve("cxl").resolve(memdev);
+        if (!Files.exists(node)) {
+            throw new Refusal(ErrorCode.UNAVAILABLE, memdev + ": no device node " + node
+                    + (m.enabled() ? "" : " (the memdev is disabled)"));
+        }
+        int payloadMax = m.payloadMax() == null ? 4096 : (int) Math.min(1 << 20, m.payloadMax());
+        synchronized (locks.computeIfAbsent(memdev, k -> new Object())) {
+            MemdevDevice device;
+            try {
+                device = MemdevDevice.open(node);
+            } catch (ErrnoException e) {
+                throw new Refusal(ErrorBody.kernel(memdev + ": " + e.getMessage(), e.errno(), e.errnoName(), node.toString()));
+            }
+            try (Mailbox mb = new Mailbox(memdev, node, device, payloadMax)) {
+                return work.apply(mb);
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.cxld.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * The mailbox details {@code list} may add to each memdev, sent in the same {@code args} object as
+ * {@link ListParams}: ndctl's {@code -H} (health), {@code -I} (partition_info), {@code -F}
+ * (firmware), {@code -A} (alert_config). {@code -vvv} asks for all four.
+ */
+@JsonInclude(JsonInclude.Include.NON_DEFAULT)
+public record MemdevDetails(boolean health, boolean partition, boolean firmware, boolean alertConfig) {
+    public boolean any() {
+        return health || partition || firmware || alertConfig;
+    }
+
+    /** These, or all of them when the listing is {@code -vvv}. */
+    public MemdevDetails withVerbosity(int verbose) {
+        return verbose >= 3 ? new MemdevDetails(true, true, true, true) : this;
+    }
+}
