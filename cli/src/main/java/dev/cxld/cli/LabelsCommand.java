@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "labels", mixinStandardHelpOptions = true,
         description = "Read, write or zero a memdev's label storage area (LSA) through the mailbox (Get LSA,"
                 + " Set LSA, chunked by the device's payload size). Writing needs root or cxld's admin group, and"
-                + " is refused while the kernel's nvdimm bridge holds the labels (unbind the memdev's cxl_nvdimm"
-                + " device, e.g. `ndctl disable-dimm`, first).",
+                + " is refused while the kernel's cxl_pmem driver holds the labels through its nvdimm (unload it"
+                + " first: modprobe -r cxl_pmem, with no pmem region in use).",
         subcommands = {LabelsCommand.Read.class, LabelsCommand.Write.class, LabelsCommand.Zero.class})
 final class LabelsCommand implements Runnable {
     @Spec CommandSpec spec;

@@ -76,7 +76,12 @@ public final class MailboxKeys {
         if (details.has("partition_info")) {
             ObjectNode p = details.get("partition_info").deepCopy();
             if (human) {
-                p.fields().forEachRemaining(f -> f.setValue(p.textNode(HumanFormat.size(f.getValue().asLong()))));
+                // as ndctl: sizes become text, a zero stays the number 0
+                p.fields().forEachRemaining(f -> {
+                    if (f.getValue().asLong() != 0) {
+                        f.setValue(p.textNode(HumanFormat.size(f.getValue().asLong())));
+                    }
+                });
             }
             out.set("partition_info", p);
         }

@@ -72,8 +72,11 @@ public final class Mailbox implements AutoCloseable {
                     + " (the device's Command Effects Log does not list it)");
         }
         if ((info.flags() & 2) != 0) {
-            throw new Refusal(ErrorBody.kernel(memdev + ": " + c.title + " is exclusive to the kernel right now"
-                    + " (e.g. labels while the nvdimm bridge holds them)", 16, "EBUSY", node.toString()));
+            throw new Refusal(ErrorBody.kernel(memdev + ": " + c.title + " is reserved to the kernel: "
+                    + (c == CommandId.SET_LSA || c == CommandId.SET_SHUTDOWN_STATE
+                            ? "the cxl_pmem driver holds this memdev's labels through its nvdimm; unload it"
+                                    + " (modprobe -r cxl_pmem, with no pmem region in use) and try again"
+                            : "the kernel marked it exclusive for its own use"), 16, "EBUSY", node.toString()));
         }
         int out = info.sizeOut() == -1 ? payloadMax : info.sizeOut();
         MemdevDevice.Sent sent;

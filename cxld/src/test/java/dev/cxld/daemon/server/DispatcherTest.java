@@ -89,6 +89,34 @@ class DispatcherTest {
     }
 
     @Test
+    void labelWritesAreForAdminsAndCheckTheirArguments() throws IOException {
+        assertThat(code(call(READER, "{\"id\":1,\"op\":\"labels-write\",\"args\":{\"memdev\":\"mem0\",\"data\":\"AA==\"}}")))
+                .isEqualTo("PERMISSION_DENIED");
+        assertThat(code(call(READER, "{\"id\":1,\"op\":\"labels-zero\",\"args\":{\"memdev\":\"mem0\"}}")))
+                .isEqualTo("PERMISSION_DENIED");
+        JsonNode bad = call(ADMIN, "{\"id\":1,\"op\":\"labels-write\",\"args\":{\"memdev\":\"mem0\",\"data\":\"%%\"}}");
+        assertThat(bad.get("error").get("message").asText()).startsWith("labels-write: \"data\" is not base64");
+        JsonNode negative = call(ROOT, "{\"id\":1,\"op\":\"labels-read\",\"args\":{\"memdev\":\"mem0\",\"offset\":-1}}");
+        assertThat(negative.get("error").get("message").asText())
+                .isEqualTo("labels-read: argument \"offset\" must be a non-negative integer");
+        // ram3 memdevs have no label storage area
+        JsonNode none = call(READER, "{\"id\":1,\"op\":\"labels-read\",\"args\":{\"memdev\":\"mem0\"}}");
+        assertThat(code(none)).isEqualTo("UNAVAILABLE");
+        assertThat(none.get("error").get("message").asText()).isEqualTo("mem0 has no label storage area (label_storage_size is 0)");
+    }
+
+    @Test
+    void mailboxCommandsWithoutADeviceNodeAreUnavailableAndListingStillWorks() throws IOException {
+        JsonNode r = call(READER, "{\"id\":1,\"op\":\"identify\",\"args\":{\"memdev\":\"mem1\"}}");
+        assertThat(code(r)).isEqualTo("UNAVAILABLE");
+        assertThat(r.get("error").get("message").asText()).startsWith("mem1: no device node ");
+        // a listing that asks for mailbox details lists the memdevs without them
+        JsonNode list = call(READER, "{\"id\":1,\"op\":\"list\",\"args\":{\"memdevs\":true,\"partition\":true}}");
+        assertThat(list.get("result")).hasSize(3);
+        assertThat(list.get("result").get(0).has("partition_info")).isFalse();
+    }
+
+    @Test
     void enablingAnEnabledMemdevChangesNothing() throws IOException {
         JsonNode r = call(ADMIN, "{\"id\":1,\"op\":\"enable-memdev\",\"args\":{\"memdev\":\"mem1\"}}");
         assertThat(r.get("result").toString()).isEqualTo("{\"memdev\":\"mem1\",\"enabled\":true,\"changed\":false}");
@@ -111,6 +139,7 @@ class DispatcherTest {
                 .isEqualTo("monitor: unknown source \"dmesg\"; sources are topology, trace");
         assertThat(call(READER, "{\"id\":1,\"op\":\"frobnicate\"}").get("error").get("message").asText())
                 .isEqualTo("unknown operation \"frobnicate\"; this cxld knows: hello, list, status, monitor,"
-                        + " enable-memdev, disable-memdev");
+                        + " mailbox-commands, identify, health, partition, fw-info, alert-config, logs, timestamp,"
+                        + " shutdown-state, labels-read, poison, enable-memdev, disable-memdev, labels-write, labels-zero");
     }
 }
