@@ -64,6 +64,14 @@ class GoldenFilesTest {
     }
 
     @Test
+    void deviceErrorsCarryTheCommandAndTheMailboxReturnCode() throws IOException {
+        Response resp = Response.failure(IntNode.valueOf(9), ErrorBody.device(
+                "mem0: Get Log failed on the device: Invalid Log (mailbox return code 0x17)", "GET_LOG", 0x17, "Invalid Log"));
+        assertThat(Json.mapper().writeValueAsString(resp)).isEqualTo(golden("device-error-response.json"));
+        assertThat(Json.mapper().readValue(golden("device-error-response.json"), Response.class)).isEqualTo(resp);
+    }
+
+    @Test
     void monitorRequestAndEventLines() throws IOException {
         ObjectNode args = Json.mapper().createObjectNode();
         args.putArray("sources").add(Event.TOPOLOGY).add(Event.TRACE);
