@@ -25,7 +25,10 @@ abstract class MemdevQueryCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MEMDEV", description = "the memdev (mem0)")
     String memdev;
 
-    abstract String op();
+    /** The protocol operation: the command's own name ({@code identify}, {@code fw-info}, ...). */
+    String op() {
+        return spec.name();
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -46,76 +49,36 @@ abstract class MemdevQueryCommand implements Callable<Integer> {
     @Command(name = "identify", mixinStandardHelpOptions = true,
             description = "Identify Memory Device: firmware revision, capacities (bytes), partition alignment, event"
                     + " log sizes, label storage size, poison limits and capabilities.")
-    static final class Identify extends MemdevQueryCommand {
-        @Override
-        String op() {
-            return Request.IDENTIFY;
-        }
-    }
+    static final class Identify extends MemdevQueryCommand {}
 
     @Command(name = "health", mixinStandardHelpOptions = true,
             description = "Get Health Info: health and media status, life used, temperature, dirty shutdowns,"
                     + " corrected error counts (the keys of `cxl list -H`).")
-    static final class Health extends MemdevQueryCommand {
-        @Override
-        String op() {
-            return Request.HEALTH;
-        }
-    }
+    static final class Health extends MemdevQueryCommand {}
 
     @Command(name = "partition", mixinStandardHelpOptions = true,
             description = "Identify and Get Partition Info: the active and next volatile/persistent split.")
-    static final class Partition extends MemdevQueryCommand {
-        @Override
-        String op() {
-            return Request.PARTITION;
-        }
-    }
+    static final class Partition extends MemdevQueryCommand {}
 
     @Command(name = "fw-info", mixinStandardHelpOptions = true,
             description = "Get FW Info: slots, active and staged slot, online activation, slot versions.")
-    static final class FwInfo extends MemdevQueryCommand {
-        @Override
-        String op() {
-            return Request.FW_INFO;
-        }
-    }
+    static final class FwInfo extends MemdevQueryCommand {}
 
     @Command(name = "alert-config", mixinStandardHelpOptions = true,
             description = "Get Alert Configuration: which warning thresholds are valid and writable, and their values.")
-    static final class AlertConfig extends MemdevQueryCommand {
-        @Override
-        String op() {
-            return Request.ALERT_CONFIG;
-        }
-    }
+    static final class AlertConfig extends MemdevQueryCommand {}
 
     @Command(name = "logs", mixinStandardHelpOptions = true,
             description = "Get Supported Logs, and the Command Effects Log decoded: every opcode the device"
                     + " implements and its effects.")
-    static final class Logs extends MemdevQueryCommand {
-        @Override
-        String op() {
-            return Request.LOGS;
-        }
-    }
+    static final class Logs extends MemdevQueryCommand {}
 
     @Command(name = "timestamp", mixinStandardHelpOptions = true, description = "Get Timestamp: the device's clock.")
-    static final class Timestamp extends MemdevQueryCommand {
-        @Override
-        String op() {
-            return Request.TIMESTAMP;
-        }
-    }
+    static final class Timestamp extends MemdevQueryCommand {}
 
     @Command(name = "shutdown-state", mixinStandardHelpOptions = true,
             description = "Get Shutdown State: whether the device recorded a dirty shutdown.")
-    static final class ShutdownState extends MemdevQueryCommand {
-        @Override
-        String op() {
-            return Request.SHUTDOWN_STATE;
-        }
-    }
+    static final class ShutdownState extends MemdevQueryCommand {}
 
     @Command(name = "commands", mixinStandardHelpOptions = true,
             description = "The kernel's mailbox command table for the memdev: each command's id, name, whether"
@@ -130,10 +93,5 @@ abstract class MemdevQueryCommand implements Callable<Integer> {
     @Command(name = "poison", mixinStandardHelpOptions = true,
             description = "The memdev's poison list (media_errors: DPA offset, length, source), read the way the"
                     + " kernel supports it: trigger_poison_list and the cxl_poison trace events it emits.")
-    static final class Poison extends MemdevQueryCommand {
-        @Override
-        String op() {
-            return Request.POISON;
-        }
-    }
+    static final class Poison extends MemdevQueryCommand {}
 }

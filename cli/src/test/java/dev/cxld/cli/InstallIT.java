@@ -2,6 +2,8 @@ package dev.cxld.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cxld.daemon.testing.Processes;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,24 +17,17 @@ class InstallIT {
 
     @TempDir Path dest;
 
-    static String run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(String.join(" ", cmd) + "\n" + out).isZero();
-        return out;
-    }
 
     @Test
     void installedProgramsRunFromTheirPlaces() throws Exception {
-        run(CHECKOUT.resolve("systemd/install").toString(), dest.toString());
+        Processes.run(CHECKOUT.resolve("systemd/install").toString(), dest.toString());
         for (String f : new String[] {"usr/lib/systemd/system/cxld.service", "usr/lib/sysusers.d/cxld.conf",
                 "usr/lib/udev/rules.d/90-cxld.rules", "usr/lib/cxld/lib/cxld.jar", "usr/lib/cxlctl/lib/cxlctl.jar"}) {
             assertThat(dest.resolve(f)).isRegularFile();
         }
-        assertThat(run(dest.resolve("usr/lib/cxld/bin/cxld").toString(), "--version")).startsWith("cxld ");
+        assertThat(Processes.run(dest.resolve("usr/lib/cxld/bin/cxld").toString(), "--version")).startsWith("cxld ");
         // /usr/bin/cxlctl is a symlink; the launcher finds its jar through it
         assertThat(Files.isSymbolicLink(dest.resolve("usr/bin/cxlctl"))).isTrue();
-        assertThat(run(dest.resolve("usr/bin/cxlctl").toString(), "--version")).startsWith("cxlctl ");
+        assertThat(Processes.run(dest.resolve("usr/bin/cxlctl").toString(), "--version")).startsWith("cxlctl ");
     }
 }

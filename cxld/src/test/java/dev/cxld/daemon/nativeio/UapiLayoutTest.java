@@ -1,6 +1,8 @@
 package dev.cxld.daemon.nativeio;
 
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cxld.daemon.testing.Processes;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
@@ -54,9 +56,9 @@ class UapiLayoutTest {
         assumeTrue(new File("/usr/bin/gcc").canExecute(), "needs gcc (test/install-deps installs it)");
         assumeTrue(new File("/usr/include/linux/cxl_mem.h").exists(), "needs linux-libc-dev's linux/cxl_mem.h");
         Files.writeString(tmp.resolve("probe.c"), PROBE);
-        run("gcc", "-o", tmp.resolve("probe").toString(), tmp.resolve("probe.c").toString());
+        Processes.run("gcc", "-o", tmp.resolve("probe").toString(), tmp.resolve("probe.c").toString());
         Map<String, Long> v = new HashMap<>();
-        for (String line : run(tmp.resolve("probe").toString()).split("\n")) {
+        for (String line : Processes.run(tmp.resolve("probe").toString()).split("\n")) {
             String[] f = line.split(" ");
             v.put(f[0], Long.parseLong(f[1]));
         }
@@ -80,11 +82,4 @@ class UapiLayoutTest {
         assertThat(v.get("CMD_GET_SCAN_MEDIA")).isEqualTo(dev.cxld.daemon.mailbox.CommandId.DEPRECATED_GET_SCAN_MEDIA.id);
     }
 
-    static String run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(String.join(" ", cmd) + "\n" + out).isZero();
-        return out;
-    }
 }
