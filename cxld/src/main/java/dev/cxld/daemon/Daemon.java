@@ -96,8 +96,9 @@ public final class Daemon implements AutoCloseable {
                     + " only root may change things");
         }
 
-        Access access = new Access(config.adminGroup(), Groups.gid(config.adminGroup()).isPresent()
-                ? java.util.OptionalLong.of(Groups.gid(config.adminGroup()).getAsInt()) : java.util.OptionalLong.empty());
+        java.util.OptionalInt adminGid = Groups.gid(config.adminGroup());
+        Access access = new Access(config.adminGroup(), adminGid.isPresent()
+                ? java.util.OptionalLong.of(adminGid.getAsInt()) : java.util.OptionalLong.empty());
         if (access.adminGid().isEmpty()) {
             LOG.warn("group {} does not exist: only root may change things", config.adminGroup());
         }
