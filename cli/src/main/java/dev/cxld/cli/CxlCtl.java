@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
             MemdevQueryCommand.Identify.class, MemdevQueryCommand.Health.class, MemdevQueryCommand.Partition.class,
             MemdevQueryCommand.FwInfo.class, MemdevQueryCommand.AlertConfig.class, MemdevQueryCommand.Logs.class,
             MemdevQueryCommand.Timestamp.class, MemdevQueryCommand.ShutdownState.class,
-            MemdevQueryCommand.Commands.class, MemdevQueryCommand.Poison.class, LabelsCommand.class})
+            MemdevQueryCommand.Commands.class, MemdevQueryCommand.Poison.class, LabelsCommand.class,
+            AttachRegionCommand.Attach.class, AttachRegionCommand.Detach.class})
 public final class CxlCtl implements Runnable {
     /** Where cxld listens unless told otherwise. */
     public static final String DEFAULT_SOCKET = "/run/cxld/cxld.sock";

@@ -14,6 +14,7 @@ public final class ExitCodes {
     public static final int IN_USE = 7;
     public static final int KERNEL_ERROR = 8;
     public static final int DEVICE_ERROR = 9;
+    public static final int NOT_ATTACHABLE = 10;
 
     private ExitCodes() {}
 
@@ -30,7 +31,10 @@ public final class ExitCodes {
             case PERMISSION_DENIED:
                 return PERMISSION_DENIED;
             case IN_USE:
+            case LOCKED:
                 return IN_USE;
+            case NOT_ATTACHABLE:
+                return NOT_ATTACHABLE;
             case KERNEL_ERROR:
                 return KERNEL_ERROR;
             case DEVICE_ERROR:

@@ -107,7 +107,7 @@ class AuthorizationTest {
         CaptureTree.materialize(Path.of(getClass().getClassLoader().getResource("sysfs/ram3-committed").toURI()), sys);
         Path socket = home.resolve(name + ".sock");
         Daemon d = new Daemon(new Daemon.Config(sys, socket, Limits.DEFAULT, exposure, GROUP, Duration.ofSeconds(30),
-                null, false, sys.resolve("dev")));
+                null, false, sys.resolve("dev"), tmp.resolve(name + "-state")));
         daemons.add(d);
         Thread t = new Thread(d::serve, "auth-daemon-" + name);
         t.setDaemon(true);

@@ -159,6 +159,45 @@ class DaemonIntegrationTest {
     }
 
     @Test
+    void attachRegionHandsOffTheSingleTargetRegionOnceAndDetachReleasesOnce() throws Exception {
+        start("ram3-committed");
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        assertThat(run(o, e, "attach-region", "mem2", "--owner", "accel-0")).as(e.toString()).isZero();
+        com.fasterxml.jackson.databind.JsonNode h = new com.fasterxml.jackson.databind.ObjectMapper().readTree(o.toString());
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        h.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactly("memdev", "region", "decoder", "resource", "size", "hpa_range",
+                "interleave_ways", "mode", "dax", "locked", "holder", "since");
+        Path region1 = sys.resolve("bus/cxl/devices/region1").toRealPath();
+        long resource = Long.decode(Files.readString(region1.resolve("resource")).strip());
+        long size = Long.decode(Files.readString(region1.resolve("size")).strip());
+        assertThat(h.get("resource").asLong()).isEqualTo(resource);
+        assertThat(h.get("size").asLong()).isEqualTo(size);
+        assertThat(h.get("hpa_range").toString()).isEqualTo("{\"start\":" + resource + ",\"end\":" + (resource + size - 1) + "}");
+        assertThat(h.get("holder").get("uid").asLong()).isZero();
+        assertThat(h.get("holder").get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+        assertThat(h.get("holder").get("owner").asText()).isEqualTo("accel-0");
+
+        StringWriter again = new StringWriter();
+        assertThat(run(new StringWriter(), again, "attach-region", "mem2")).isEqualTo(ExitCodes.IN_USE);
+        assertThat(again.toString()).contains("already handed off to root");
+        StringWriter interleaved = new StringWriter();
+        StringWriter json = new StringWriter();
+        assertThat(run(json, interleaved, "attach-region", "--json", "mem0")).isEqualTo(ExitCodes.NOT_ATTACHABLE);
+        assertThat(interleaved.toString()).contains("region0").contains("interleaved across 2 targets");
+        assertThat(json.toString()).contains("\"code\":\"NOT_ATTACHABLE\"");
+        StringWriter status = new StringWriter();
+        assertThat(run(status, new StringWriter(), "status")).isZero();
+        assertThat(status.toString()).contains("\"handoffs\":{").contains("\"region\":\"region1\"");
+
+        assertThat(run(new StringWriter(), new StringWriter(), "detach-region", "mem2")).isZero();
+        StringWriter twice = new StringWriter();
+        assertThat(run(new StringWriter(), twice, "detach-region", "mem2")).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(twice.toString()).contains("no handoff of mem2 to release");
+    }
+
+    @Test
     void anUnreachableDaemonIsExitThreeWithTheSocketNamed() {
         assertThat(cxlctl()).isEqualTo(3);
         assertThat(err.toString()).contains("cannot reach cxld at " + tmp.resolve("s")).contains("is cxld running?");

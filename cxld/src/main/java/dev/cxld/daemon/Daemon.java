@@ -3,6 +3,8 @@ package dev.cxld.daemon;
 import dev.cxld.daemon.control.MemdevControl;
 import dev.cxld.daemon.events.EventBus;
 import dev.cxld.daemon.events.TraceEvents;
+import dev.cxld.daemon.handoff.HandoffStore;
+import dev.cxld.daemon.handoff.Handoffs;
 import dev.cxld.daemon.live.Snapshots;
 import dev.cxld.daemon.live.UeventListener;
 import dev.cxld.daemon.nativeio.ErrnoException;
@@ -42,11 +44,14 @@ public final class Daemon implements AutoCloseable {
      * @param uevents listen to kernel uevents (only meaningful when sysfsRoot is the live /sys)
      */
     public record Config(Path sysfsRoot, Path socket, Limits limits, SocketServer.Exposure exposure,
-            String adminGroup, Duration rescanInterval, Path tracefs, boolean uevents, Path devRoot) {
-        /** A daemon over a captured tree, as tests start it: no uevents, no trace events, no device nodes. */
+            String adminGroup, Duration rescanInterval, Path tracefs, boolean uevents, Path devRoot, Path stateDir) {
+        /**
+         * A daemon over a captured tree, as tests start it: no uevents, no trace events, no device
+         * nodes, its state beside the socket.
+         */
         public Config(Path sysfsRoot, Path socket) {
             this(sysfsRoot, socket, Limits.DEFAULT, SocketServer.Exposure.OPEN, "cxl", Duration.ofSeconds(30), null, false,
-                    sysfsRoot.resolve("dev"));
+                    sysfsRoot.resolve("dev"), socket.toAbsolutePath().getParent().resolve("cxld-state"));
         }
     }
 
@@ -108,14 +113,18 @@ public final class Daemon implements AutoCloseable {
         Snapshots s = snapshots;
         UeventListener l = listener;
         String ls = listenerState;
-        Dispatcher.Services services = new Dispatcher.Services(s, bus, new MemdevControl(config.sysfsRoot(), s), access,
+        Handoffs handoffs = new Handoffs(new HandoffStore(config.stateDir()), s, bus, clock);
+        Dispatcher.Services services = new Dispatcher.Services(s, bus,
+                new MemdevControl(config.sysfsRoot(), s, handoffs::refuseIfHeld), access,
                 () -> new Status.Live(s.stats(), l == null ? ls : l.running() ? "running" : "stopped (see the log)",
                         config.rescanInterval().toSeconds(), bus.subscribers(),
-                        trace == null ? "disabled: no tracefs configured" : trace.state(), config.adminGroup()),
+                        trace == null ? "disabled: no tracefs configured" : trace.state(), config.adminGroup(),
+                        handoffs.status()),
                 new dev.cxld.daemon.mailbox.MemdevCommands(
                         new dev.cxld.daemon.mailbox.MailboxService(config.devRoot(), s), config.sysfsRoot()),
                 new dev.cxld.daemon.events.PoisonList(config.sysfsRoot(), bus,
-                        () -> trace != null && trace.state().startsWith("enabled")));
+                        () -> trace != null && trace.state().startsWith("enabled")),
+                handoffs);
         this.server = new SocketServer(config.socket(), new Dispatcher(services, self, clock), config.limits(),
                 config.exposure());
         long period = config.rescanInterval().toMillis();

@@ -70,6 +70,10 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             description = "rescan all of sysfs this often, a safety net beside uevents (default: ${DEFAULT-VALUE})")
     long rescanSeconds;
 
+    @picocli.CommandLine.Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/cxld",
+            description = "where handoffs are kept across restarts (default: ${DEFAULT-VALUE}; systemd's StateDirectory)")
+    Path stateDir;
+
     @picocli.CommandLine.Option(names = "--dev-root", paramLabel = "DIR", defaultValue = "/dev",
             description = "where the cxl/memN device nodes are, for mailbox commands (default: ${DEFAULT-VALUE})")
     Path devRoot;
@@ -101,7 +105,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         Path trace = tracefs != null ? ("none".equals(tracefs) ? null : Path.of(tracefs))
                 : live ? Path.of("/sys/kernel/tracing") : null;
         Daemon daemon = new Daemon(new Daemon.Config(sysfsRoot, socket, limits, exposure, adminGroup,
-                java.time.Duration.ofSeconds(rescanSeconds), trace, live, devRoot));
+                java.time.Duration.ofSeconds(rescanSeconds), trace, live, devRoot, stateDir));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 daemon.close();

@@ -12,6 +12,10 @@ public enum ErrorCode {
     PERMISSION_DENIED,
     /** The object is in use (e.g. a memdev in a committed region) and the request did not force it. */
     IN_USE,
+    /** The object is guarded by a live handoff (or locked by the kernel); the message names the holder. */
+    LOCKED,
+    /** attach-region: the memdev's region breaks a rule of the attach policy; the message names the region and the rule. */
+    NOT_ATTACHABLE,
     /** The kernel refused a write or call; {@code errno}, {@code errno_name} and {@code path} say which. */
     KERNEL_ERROR,
     /** A memory device failed a mailbox command; {@code command}, {@code mailbox_rc} and {@code mailbox_rc_name} say how. */

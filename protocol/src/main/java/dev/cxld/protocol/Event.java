@@ -8,8 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  *
  * @param seq the daemon's event number, consecutive per daemon run (a gap means events were dropped)
  * @param time when the daemon saw the change (RFC 3339, UTC)
- * @param source {@code topology} (sysfs objects), {@code trace} (a kernel CXL trace event), or
- *     {@code daemon} (the stream itself, e.g. {@code overflow})
+ * @param source {@code topology} (sysfs objects), {@code trace} (a kernel CXL trace event),
+ *     {@code handoff} (accelerator handoffs: {@code handoff-attached}, {@code handoff-released},
+ *     {@code handoff-revoked} with a {@code reason}), or {@code daemon} (the stream itself, e.g. {@code overflow})
  * @param event for topology: {@code added}, {@code removed}, {@code changed}, {@code enabled},
  *     {@code disabled}, {@code region-committed}, {@code region-reset}; for trace: the tracepoint
  *     ({@code cxl_poison}, {@code cxl_general_media}, ...); for daemon: {@code overflow}
@@ -24,6 +25,7 @@ public record Event(long seq, String time, String source, String event, String k
     public static final String TOPOLOGY = "topology";
     public static final String TRACE = "trace";
     public static final String DAEMON = "daemon";
+    public static final String HANDOFF = "handoff";
 
     /** The same event numbered and stamped by the daemon. */
     public Event stamped(long seq, String time) {

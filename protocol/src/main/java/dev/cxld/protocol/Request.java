@@ -29,4 +29,6 @@ public record Request(JsonNode id, String op, JsonNode args) {
     public static final String LABELS_WRITE = "labels-write";
     public static final String LABELS_ZERO = "labels-zero";
     public static final String POISON = "poison";
+    public static final String ATTACH_REGION = "attach-region";
+    public static final String DETACH_REGION = "detach-region";
 }

@@ -22,10 +22,17 @@ import java.util.stream.Collectors;
 public final class MemdevControl {
     private final Path driver;
     private final Snapshots snapshots;
+    private final Guard guard;
 
-    public MemdevControl(Path sysfsRoot, Snapshots snapshots) {
+    /** Refuses (LOCKED) an operation on a memdev that guards a live handoff. */
+    public interface Guard {
+        void refuseIfHeld(String memdev, String operation);
+    }
+
+    public MemdevControl(Path sysfsRoot, Snapshots snapshots, Guard guard) {
         this.driver = sysfsRoot.resolve("bus/cxl/drivers/cxl_mem");
         this.snapshots = snapshots;
+        this.guard = guard;
     }
 
     public ObjectNode enable(String name) {
@@ -43,6 +50,7 @@ public final class MemdevControl {
         if (!m.enabled()) {
             return result(m, false);
         }
+        guard.refuseIfHeld(name, "disable-memdev");
         Integer committed = m.endpoint() == null ? null
                 : t.port(m.endpoint()).map(Port::decodersCommitted).orElse(null);
         List<String> regions = t.regions().stream()

@@ -50,6 +50,19 @@ public final class Snapshots implements UeventListener.Sink {
     private long incremental;
     private long uevents;
 
+    private final java.util.List<java.util.function.Consumer<Topology>> watchers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Watchers run here, in snapshot order, outside the snapshot lock (they may ask for snapshots). */
+    private final java.util.concurrent.ExecutorService watching = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "cxld-watchers");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Calls {@code w} with every new snapshot, in order, on one thread of its own. */
+    public void watch(java.util.function.Consumer<Topology> w) {
+        watchers.add(w);
+    }
+
     /** A snapshot, when it was taken, and when its reading started (System.nanoTime). */
     public record Taken(Topology topology, Instant at, long startedNanos) {}
 
@@ -148,6 +161,10 @@ public final class Snapshots implements UeventListener.Sink {
         Topology before = current.topology();
         current = new Taken(reading.topology(), clock.instant(), started);
         bus.publish(TopologyDiff.between(before, current.topology()));
+        Topology now = current.topology();
+        for (java.util.function.Consumer<Topology> w : watchers) {
+            watching.execute(() -> w.accept(now));
+        }
         return current;
     }
 

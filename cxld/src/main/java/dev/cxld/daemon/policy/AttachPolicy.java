@@ -50,7 +50,8 @@ public final class AttachPolicy {
         }
     }
 
-    public record Refused(Rule rule, String message) implements Decision {}
+    /** A refusal: the rule, the region it is about (null when there is none), and why, in words. */
+    public record Refused(Rule rule, String region, String message) implements Decision {}
 
     /**
      * Decides for {@code memdev} in {@code t}; {@code handedOff} holds the regions already handed
@@ -59,41 +60,41 @@ public final class AttachPolicy {
     public static Decision decide(Topology t, String memdev, Set<String> handedOff) {
         Optional<Memdev> found = t.memdev(memdev);
         if (found.isEmpty()) {
-            return new Refused(Rule.UNKNOWN_MEMDEV, "memdev " + memdev + " not found; this host has "
+            return new Refused(Rule.UNKNOWN_MEMDEV, null, "memdev " + memdev + " not found; this host has "
                     + (t.memdevs().isEmpty() ? "no memdevs" : t.memdevs().stream().map(Memdev::memdev)
                             .collect(Collectors.joining(", "))));
         }
         Memdev m = found.get();
         if (!m.enabled() || m.endpoint() == null) {
-            return new Refused(Rule.NOT_BOUND, memdev + " is not enabled (its cxl_mem driver is not bound), so it has"
+            return new Refused(Rule.NOT_BOUND, null, memdev + " is not enabled (its cxl_mem driver is not bound), so it has"
                     + " no endpoint decoders; enable it first");
         }
         List<Decoder> decoders = endpointDecoders(t, m.endpoint());
         Optional<Decoder> first = decoders.stream().filter(d -> d.region() != null).findFirst();
         if (first.isEmpty()) {
-            return new Refused(Rule.NO_REGION, memdev + " has no region: none of the " + decoders.size()
+            return new Refused(Rule.NO_REGION, null, memdev + " has no region: none of the " + decoders.size()
                     + " endpoint decoders of " + m.endpoint() + " is attached to one");
         }
         Decoder d = first.get();
         Region r = t.region(d.region()).orElse(null);
         if (r == null) {
-            return new Refused(Rule.NO_REGION, memdev + ": " + d.decoder() + " names region " + d.region()
+            return new Refused(Rule.NO_REGION, d.region(), memdev + ": " + d.decoder() + " names region " + d.region()
                     + ", which is not on the CXL bus (it is being torn down)");
         }
         String which = r.region() + " (the first region of " + memdev + ", through " + d.decoder() + ")";
         if (!Boolean.TRUE.equals(r.committed()) || r.resource() == null || r.size() == null || r.size() <= 0
                 || r.resource() < 0) {
-            return new Refused(Rule.NOT_COMMITTED, which + " is not committed: only a committed region's"
+            return new Refused(Rule.NOT_COMMITTED, r.region(), which + " is not committed: only a committed region's"
                     + " address range can be handed off");
         }
         int targets = r.mappings().size();
         if (targets != 1 || (r.interleaveWays() != null && r.interleaveWays() != 1)) {
-            return new Refused(Rule.INTERLEAVED, which + " is interleaved across " + Math.max(targets,
+            return new Refused(Rule.INTERLEAVED, r.region(), which + " is interleaved across " + Math.max(targets,
                     r.interleaveWays() == null ? 0 : r.interleaveWays()) + " targets: only a region with exactly one"
                     + " target can be handed off");
         }
         if (handedOff.contains(r.region())) {
-            return new Refused(Rule.ALREADY_HANDED_OFF, which + " is already handed off");
+            return new Refused(Rule.ALREADY_HANDED_OFF, r.region(), which + " is already handed off");
         }
         return new Attachable(memdev, d.decoder(), r, r.resource(), r.resource() + r.size() - 1);
     }

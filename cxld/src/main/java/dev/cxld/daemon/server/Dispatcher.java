@@ -15,6 +15,8 @@ import dev.cxld.protocol.Json;
 import dev.cxld.protocol.ListParams;
 import dev.cxld.protocol.MemdevDetails;
 import dev.cxld.daemon.events.PoisonList;
+import dev.cxld.daemon.handoff.Handoff;
+import dev.cxld.daemon.handoff.Handoffs;
 import dev.cxld.daemon.mailbox.MemdevCommands;
 import dev.cxld.protocol.ProjectVersion;
 import dev.cxld.protocol.Request;
@@ -40,12 +42,12 @@ public final class Dispatcher {
             Request.POISON);
     /** Operations that change the system: root or the admin group. */
     static final List<String> CHANGING = List.of(Request.ENABLE_MEMDEV, Request.DISABLE_MEMDEV,
-            Request.LABELS_WRITE, Request.LABELS_ZERO);
-    static final List<String> SOURCES = List.of(Event.TOPOLOGY, Event.TRACE);
+            Request.LABELS_WRITE, Request.LABELS_ZERO, Request.ATTACH_REGION, Request.DETACH_REGION);
+    static final List<String> SOURCES = List.of(Event.TOPOLOGY, Event.TRACE, Event.HANDOFF);
 
     /** What the dispatcher works with. */
     public record Services(Snapshots snapshots, EventBus events, MemdevControl memdevs, Access access,
-            Supplier<Status.Live> live, MemdevCommands mailbox, PoisonList poison) {}
+            Supplier<Status.Live> live, MemdevCommands mailbox, PoisonList poison, Handoffs handoffs) {}
 
     /** A reply: one line, or one line that starts an event stream on the connection. */
     public sealed interface Reply permits Line, Stream {
@@ -132,6 +134,14 @@ public final class Dispatcher {
                 return ok(req, services.mailbox().timestamp(args.text("memdev")));
             case Request.SHUTDOWN_STATE:
                 return ok(req, services.mailbox().shutdownState(args.text("memdev")));
+            case Request.ATTACH_REGION: {
+                String owner = args.has("owner") ? args.text("owner") : null;
+                Handoff.Holder holder = new Handoff.Holder(peer.uid(), peer.user(), peer.pid() > 0 ? peer.pid() : null,
+                        peer.comm(), owner);
+                return ok(req, Json.mapper().valueToTree(services.handoffs().attach(args.text("memdev"), holder)));
+            }
+            case Request.DETACH_REGION:
+                return ok(req, Json.mapper().valueToTree(services.handoffs().detach(args.text("target"))));
             case Request.POISON:
                 return ok(req, services.poison().list(args.text("memdev")));
             case Request.LABELS_READ: {

@@ -34,9 +34,10 @@ public final class Status {
      * @param subscribers open monitor streams
      * @param trace "enabled", or why kernel trace events are not reported
      * @param adminGroup the group whose members may change things
+     * @param handoffs {@code {"active":[...],"revoked":[...]}}
      */
     public record Live(Snapshots.Stats refresh, String listener, long rescanSeconds, int subscribers, String trace,
-            String adminGroup) {}
+            String adminGroup, com.fasterxml.jackson.databind.JsonNode handoffs) {}
 
     private Status() {}
 
@@ -63,6 +64,7 @@ public final class Status {
         refresh.put("full_rescans", live.refresh().fullScans());
         refresh.put("rescan_interval_seconds", live.rescanSeconds());
         o.put("trace_events", live.trace());
+        o.set("handoffs", live.handoffs());
 
         ObjectNode counts = o.putObject("counts");
         counts.put("buses", t.ports().stream().filter(p -> p.kind() == PortKind.ROOT).count());

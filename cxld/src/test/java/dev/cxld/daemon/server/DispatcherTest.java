@@ -136,10 +136,11 @@ class DispatcherTest {
                 .isEqualTo("memdev mem9 not found; this host has mem0, mem1, mem2");
         JsonNode source = call(READER, "{\"id\":1,\"op\":\"monitor\",\"args\":{\"sources\":[\"dmesg\"]}}");
         assertThat(source.get("error").get("message").asText())
-                .isEqualTo("monitor: unknown source \"dmesg\"; sources are topology, trace");
+                .isEqualTo("monitor: unknown source \"dmesg\"; sources are topology, trace, handoff");
         assertThat(call(READER, "{\"id\":1,\"op\":\"frobnicate\"}").get("error").get("message").asText())
                 .isEqualTo("unknown operation \"frobnicate\"; this cxld knows: hello, list, status, monitor,"
                         + " mailbox-commands, identify, health, partition, fw-info, alert-config, logs, timestamp,"
-                        + " shutdown-state, labels-read, poison, enable-memdev, disable-memdev, labels-write, labels-zero");
+                        + " shutdown-state, labels-read, poison, enable-memdev, disable-memdev, labels-write, labels-zero,"
+                        + " attach-region, detach-region");
     }
 }

@@ -21,7 +21,9 @@ class StatusTest {
 
     static final Status.Live LIVE = new Status.Live(
             new dev.cxld.daemon.live.Snapshots.Stats(true, 812, 812, 40, 2, 17), "running", 30, 1,
-            "enabled (/sys/kernel/tracing/instances/cxld)", "cxl");
+            "enabled (/sys/kernel/tracing/instances/cxld)", "cxl",
+            com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().set("active",
+                    com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode()));
 
     @TempDir Path tmp;
 
@@ -57,7 +59,7 @@ class StatusTest {
         List<String> keys = new ArrayList<>();
         s.fieldNames().forEachRemaining(keys::add);
         assertThat(keys).containsExactly("daemon", "kernel_release", "sysfs_root", "last_refresh", "refresh",
-                "trace_events", "counts", "capacity", "degraded", "errors");
+                "trace_events", "handoffs", "counts", "capacity", "degraded", "errors");
     }
 
     @Test

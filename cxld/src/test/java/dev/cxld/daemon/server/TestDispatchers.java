@@ -3,6 +3,8 @@ package dev.cxld.daemon.server;
 import dev.cxld.daemon.control.MemdevControl;
 import dev.cxld.daemon.events.EventBus;
 import dev.cxld.daemon.events.PoisonList;
+import dev.cxld.daemon.handoff.HandoffStore;
+import dev.cxld.daemon.handoff.Handoffs;
 import dev.cxld.daemon.mailbox.MailboxService;
 import dev.cxld.daemon.mailbox.MemdevCommands;
 import dev.cxld.daemon.live.Snapshots;
@@ -21,10 +23,19 @@ public final class TestDispatchers {
 
     public static Dispatcher over(Path sys, Status.Daemon self, Access access, EventBus bus) {
         Snapshots snapshots = new Snapshots(new CxlSysfs(sys), Clock.systemUTC(), bus);
-        Dispatcher.Services services = new Dispatcher.Services(snapshots, bus, new MemdevControl(sys, snapshots), access,
-                () -> new Status.Live(snapshots.stats(), "off", 30, bus.subscribers(), "disabled: test", access.adminGroup()),
+        Handoffs handoffs;
+        try {
+            handoffs = new Handoffs(new HandoffStore(sys.resolveSibling(sys.getFileName() + "-state")), snapshots, bus,
+                    Clock.systemUTC());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Dispatcher.Services services = new Dispatcher.Services(snapshots, bus,
+                new MemdevControl(sys, snapshots, handoffs::refuseIfHeld), access,
+                () -> new Status.Live(snapshots.stats(), "off", 30, bus.subscribers(), "disabled: test", access.adminGroup(),
+                        handoffs.status()),
                 new MemdevCommands(new MailboxService(sys.resolve("dev"), snapshots), sys),
-                new PoisonList(sys, bus, () -> false));
+                new PoisonList(sys, bus, () -> false), handoffs);
         return new Dispatcher(services, self, Clock.systemUTC());
     }
 }

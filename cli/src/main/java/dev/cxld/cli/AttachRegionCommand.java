@@ -1,0 +1,92 @@
+package dev.cxld.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxld.protocol.Json;
+import dev.cxld.protocol.JsonText;
+import dev.cxld.protocol.Request;
+import dev.cxld.protocol.Response;
+import java.io.IOException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code cxlctl attach-region} and {@code detach-region}: accelerator handoffs. */
+final class AttachRegionCommand {
+    private AttachRegionCommand() {}
+
+    static Integer print(CommandSpec spec, String op, Response r, boolean json) {
+        if (!r.ok()) {
+            spec.commandLine().getErr().println("cxlctl " + op + ": " + r.error().message());
+            if (json) {
+                spec.commandLine().getOut().print(JsonText.pretty(Json.mapper().valueToTree(r.error())));
+                spec.commandLine().getOut().flush();
+            }
+            return ExitCodes.of(r.error().code());
+        }
+        spec.commandLine().getOut().print(JsonText.pretty(r.result()));
+        spec.commandLine().getOut().flush();
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "attach-region", mixinStandardHelpOptions = true,
+            description = "Hand an accelerator runtime the host physical address range of MEMDEV's region, under the"
+                    + " rules of the kernel's cxl_memdev_attach_region(): the first endpoint decoder of MEMDEV that"
+                    + " has a region decides; that region must be committed and have exactly one target (not"
+                    + " interleaved), and not be handed off already. cxld then guards it: disabling its memdev is"
+                    + " refused (LOCKED) until detach-region; if the kernel takes it away anyway (region deleted or"
+                    + " reset, memdev or port unbound, range changed), the handoff is revoked and `cxlctl monitor`"
+                    + " reports handoff-revoked. Prints one JSON object: memdev, region, decoder, resource, size,"
+                    + " hpa_range {start, end (inclusive)}, interleave_ways, mode, dax, locked, holder, since."
+                    + " Handoffs survive a daemon restart. Needs root or cxld's admin group.",
+            footer = {"", "Exit status: 0 handed off; 10 not attachable (the reason names the region and the rule);"
+                    + " 7 already handed off (the reason names the holder); 4 no such memdev.",
+                "", "Example:", "  cxlctl attach-region mem2 --owner my-accelerator | jq .hpa_range"})
+    static final class Attach implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @ParentCommand CxlCtl parent;
+
+        @Parameters(paramLabel = "MEMDEV", description = "the memdev whose region to take (mem2)")
+        String memdev;
+
+        @Option(names = "--owner", paramLabel = "LABEL", description = "a label recorded with the holder (who asked, for what)")
+        String owner;
+
+        @Option(names = "--json", description = "on refusal, also print the error object on stdout")
+        boolean json;
+
+        @Override
+        public Integer call() throws IOException {
+            ObjectNode args = Json.mapper().createObjectNode().put("memdev", memdev);
+            if (owner != null) {
+                args.put("owner", owner);
+            }
+            return print(spec, Request.ATTACH_REGION, parent.client().call(Request.ATTACH_REGION, args), json);
+        }
+    }
+
+    @Command(name = "detach-region", mixinStandardHelpOptions = true,
+            description = "End the handoff of a memdev or region, exactly once: the region is no longer guarded."
+                    + " A second detach is an error (exit 4) that says the handoff is not there, and why when it"
+                    + " was revoked. Needs root or cxld's admin group.",
+            footer = {"", "Example:", "  cxlctl detach-region mem2"})
+    static final class Detach implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @ParentCommand CxlCtl parent;
+
+        @Parameters(paramLabel = "MEMDEV|REGION", description = "the memdev or region of the handoff")
+        String target;
+
+        @Option(names = "--json", description = "on refusal, also print the error object on stdout")
+        boolean json;
+
+        @Override
+        public Integer call() throws IOException {
+            return print(spec, Request.DETACH_REGION, parent.client().call(Request.DETACH_REGION,
+                    Json.mapper().createObjectNode().put("target", target)), json);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package dev.cxld.daemon.handoff;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cxld.daemon.control.MemdevControl;
+import dev.cxld.daemon.control.Refusal;
+import dev.cxld.daemon.events.EventBus;
+import dev.cxld.daemon.live.Snapshots;
+import dev.cxld.daemon.sysfs.CxlSysfs;
+import dev.cxld.daemon.testing.SysfsFixtures;
+import dev.cxld.protocol.ErrorCode;
+import dev.cxld.protocol.Event;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Handoffs on a captured ram3 tree (region0: mem0+mem1 interleaved; region1: mem2 alone). */
+class HandoffsTest {
+    static final Handoff.Holder ALICE = new Handoff.Holder(1000, "alice", 4242L, "runtime", "accel-0");
+    static final Handoff.Holder BOB = new Handoff.Holder(1001, "bob", 4343L, "other", null);
+
+    @TempDir Path tmp;
+    Path sys;
+    Path state;
+    final EventBus bus = new EventBus(Clock.systemUTC());
+    Snapshots snapshots;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        sys = SysfsFixtures.install("ram3-committed", tmp);
+        state = tmp.resolve("state");
+        snapshots = new Snapshots(new CxlSysfs(sys), Clock.systemUTC(), bus);
+    }
+
+    Handoffs handoffs() throws Exception {
+        return new Handoffs(new HandoffStore(state), snapshots, bus, Clock.systemUTC());
+    }
+
+    static ErrorCode code(Throwable t) {
+        return ((Refusal) t).error().code();
+    }
+
+    @Test
+    void theSingleTargetRegionIsHandedOffWithWhatSysfsShows() throws Exception {
+        Handoff h = handoffs().attach("mem2", ALICE);
+        assertThat(h.region()).isEqualTo("region1");
+        assertThat(h.decoder()).isEqualTo("decoder4.0");
+        assertThat(h.resource()).isEqualTo(20132659200L);
+        assertThat(h.size()).isEqualTo(268435456L);
+        assertThat(h.hpaRange()).isEqualTo(new Handoff.Range(20132659200L, 20132659200L + 268435456L - 1));
+        assertThat(h.interleaveWays()).isEqualTo(1);
+        assertThat(h.mode()).isEqualTo("ram");
+        assertThat(h.dax()).isEqualTo("dax1.0");
+        assertThat(h.locked()).isTrue();
+        assertThat(h.holder()).isEqualTo(ALICE);
+        assertThat(Files.readString(state.resolve("handoffs.json"))).contains("\"region\" : \"region1\"");
+    }
+
+    @Test
+    void refusalsNameTheRegionTheRuleAndTheHolder() throws Exception {
+        Handoffs hs = handoffs();
+        assertThatThrownBy(() -> hs.attach("mem0", ALICE)).satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.NOT_ATTACHABLE))
+                .hasMessageContaining("region0").hasMessageContaining("interleaved across 2 targets");
+        assertThatThrownBy(() -> hs.attach("mem9", ALICE)).satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.NOT_FOUND));
+        hs.attach("mem2", ALICE);
+        assertThatThrownBy(() -> hs.attach("mem2", BOB)).satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.LOCKED))
+                .hasMessageContaining("region1 (the first region of mem2, through decoder4.0) is already handed off to"
+                        + " alice (uid 1000, pid 4242 runtime) as \"accel-0\" since ");
+    }
+
+    @Test
+    void detachReleasesExactlyOnce() throws Exception {
+        Handoffs hs = handoffs();
+        hs.attach("mem2", ALICE);
+        try (EventBus.Subscription events = bus.subscribe(Set.of(Event.HANDOFF))) {
+            assertThat(hs.detach("region1").memdev()).isEqualTo("mem2");
+            assertThatThrownBy(() -> hs.detach("mem2")).satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.NOT_FOUND))
+                    .hasMessage("no handoff of mem2 to release (none is active)");
+            assertThat(events.next(100).event()).isEqualTo("handoff-released");
+            assertThat(events.next(50)).as("one release, one event").isNull();
+        }
+        assertThat(hs.active()).isEmpty();
+        assertThat(handoffs().active()).as("on disk too").isEmpty();
+        // and it can be taken again
+        assertThat(hs.attach("mem2", BOB).holder()).isEqualTo(BOB);
+    }
+
+    @Test
+    void ofConcurrentAttachesExactlyOneWins() throws Exception {
+        Handoffs hs = handoffs();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<String>> results = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            Handoff.Holder who = new Handoff.Holder(1000 + i, "user" + i, null, null, null);
+            results.add(pool.submit(() -> {
+                go.await();
+                try {
+                    return "won " + hs.attach("mem2", who).holder().user();
+                } catch (Refusal r) {
+                    return r.error().code().name();
+                }
+            }));
+        }
+        go.countDown();
+        List<String> outcomes = new ArrayList<>();
+        for (Future<String> f : results) {
+            outcomes.add(f.get(30, TimeUnit.SECONDS));
+        }
+        pool.shutdown();
+        assertThat(outcomes.stream().filter(o -> o.startsWith("won"))).hasSize(1);
+        assertThat(outcomes.stream().filter(o -> o.equals("LOCKED"))).hasSize(7);
+        assertThat(hs.active()).hasSize(1);
+    }
+
+    @Test
+    void aRegionDeletedBehindCxldsBackIsRevokedAndAnnounced() throws Exception {
+        Handoffs hs = handoffs();
+        hs.attach("mem2", ALICE);
+        try (EventBus.Subscription events = bus.subscribe(Set.of(Event.HANDOFF))) {
+            Files.delete(sys.resolve("bus/cxl/devices/region1")); // the kernel deleted it
+            snapshots.fresh();
+            Event e = events.next(5000);
+            assertThat(e.event()).isEqualTo("handoff-revoked");
+            assertThat(e.name()).isEqualTo("region1");
+            assertThat(e.data().get("reason").asText()).isEqualTo("region region1 was deleted");
+            assertThat(e.data().get("holder").get("owner").asText()).isEqualTo("accel-0");
+        }
+        assertThat(hs.active()).isEmpty();
+        assertThat(hs.revoked()).hasSize(1);
+        assertThat(hs.status().get("revoked").get(0).get("reason").asText()).isEqualTo("region region1 was deleted");
+        assertThatThrownBy(() -> hs.detach("mem2")).hasMessageContaining("it was revoked at ")
+                .hasMessageContaining("region region1 was deleted");
+    }
+
+    @Test
+    void resetOrMovedRegionsAndUnboundMemdevsAreRevoked() throws Exception {
+        Handoff h = handoffs().attach("mem2", ALICE);
+        dev.cxld.protocol.model.Topology t = snapshots.fresh().topology();
+        assertThat(Handoffs.whyGone(h, t)).isNull();
+        Path region1 = sys.resolve("bus/cxl/devices/region1").toRealPath();
+        Files.writeString(region1.resolve("commit"), "0\n");
+        assertThat(Handoffs.whyGone(h, new CxlSysfs(sys).scan())).isEqualTo("region region1 was reset (decommitted)");
+        Files.writeString(region1.resolve("commit"), "1\n");
+        Files.writeString(region1.resolve("size"), "0x20000000\n");
+        assertThat(Handoffs.whyGone(h, new CxlSysfs(sys).scan())).startsWith("region region1's address range changed");
+        Files.writeString(region1.resolve("size"), "0x10000000\n");
+        Files.delete(sys.resolve("bus/cxl/devices/mem2").toRealPath().resolve("driver"));
+        assertThat(Handoffs.whyGone(h, new CxlSysfs(sys).scan())).startsWith("memdev mem2 was disabled");
+    }
+
+    @Test
+    void handoffsSurviveARestartAndAreReconciledWithWhatIsFound() throws Exception {
+        handoffs().attach("mem2", ALICE);
+        Handoffs again = handoffs(); // a new daemon on the same state directory
+        assertThat(again.active()).hasSize(1);
+        assertThat(again.active().get(0).holder()).isEqualTo(ALICE);
+        assertThatThrownBy(() -> again.attach("mem2", BOB)).satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.LOCKED));
+        // the region went away while no daemon ran: revoked at start
+        Files.delete(sys.resolve("bus/cxl/devices/region1"));
+        Handoffs third = handoffs();
+        assertThat(third.active()).isEmpty();
+        assertThat(third.revoked()).extracting(Revoked::reason).containsExactly("region region1 was deleted");
+    }
+
+    @Test
+    void aHeldMemdevCannotBeDisabledEvenByForce() throws Exception {
+        Handoffs hs = handoffs();
+        hs.attach("mem2", ALICE);
+        MemdevControl control = new MemdevControl(sys, snapshots, hs::refuseIfHeld);
+        assertThatThrownBy(() -> control.disable("mem2", true)).satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.LOCKED))
+                .hasMessageStartingWith("disable-memdev mem2 would invalidate the handoff of region1 (memdev mem2) to alice");
+    }
+
+    @Test
+    void aDamagedStateFileStopsTheDaemonInsteadOfForgettingHandoffs() throws Exception {
+        Files.createDirectories(state);
+        Files.writeString(state.resolve("handoffs.json"), "{\"version\":1,\"handoffs\":[{\"memdev\":");
+        assertThatThrownBy(this::handoffs).hasMessageContaining(state.resolve("handoffs.json").toString())
+                .hasMessageContaining("move it away");
+    }
+}
