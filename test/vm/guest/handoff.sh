@@ -1,0 +1,59 @@
+#!/bin/sh
+# Guest side of HandoffVmIT (ram3): accelerator handoffs against the real kernel. Regions are made
+# by raw sysfs writes: a 2-way interleaved one over the first two memdevs, and one on the third,
+# first left uncommitted and then committed. Into $CXLVM_OUT: each step's stdout/stderr/exit
+# (<step>.out, <step>.err, <step>.rc), sysfs facts, monitor output, times.
+set -e
+. test/vm/guest/lib/regions.sh
+export CXLD_SOCKET=/tmp/cxld.sock
+O=$CXLVM_OUT
+step() { name=$1; shift; set +e; "$@" > "$O/$name.out" 2> "$O/$name.err"; echo $? > "$O/$name.rc"; set -e; }
+stamp() { echo "$1 $(date +%s.%N)" >> "$O/times.txt"; }
+subscribers() {
+    python3 -c 'import socket,json,sys
+s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b"{\"id\":1,\"op\":\"status\"}\n")
+print(json.loads(s.makefile().readline())["result"]["daemon"]["monitor_subscribers"])' "$CXLD_SOCKET"
+}
+start_cxld() {
+    cxld/bin/cxld --state-dir /tmp/state --rescan-interval 600 >> "$O/cxld.log" 2>&1 &
+    echo $! > /tmp/cxld.pid
+    i=0; while ! subscribers > /dev/null 2>&1 && [ $i -lt 300 ]; do sleep 0.05; i=$((i+1)); done
+}
+
+set -- $(memdevs)
+echo "$1 $2 $3" > "$O/memdevs.txt"
+start_cxld
+make_region ram $((256 * 1048576)) commit "$1" "$2" > "$O/interleaved.txt"
+single=$(make_region ram $((256 * 1048576)) nocommit "$3")
+echo "$single" > "$O/single.txt"
+
+step refused-uncommitted cli/bin/cxlctl attach-region "$3"
+step refused-interleaved cli/bin/cxlctl attach-region "$1"
+sysfs_write "$CXL_DEVICES/$single/commit" 1
+sysfs_write /sys/bus/cxl/drivers/cxl_region/bind "$single"
+printf '%s %s\n' "$(cat "$CXL_DEVICES/$single/resource")" "$(cat "$CXL_DEVICES/$single/size")" > "$O/sysfs-range.txt"
+step attach cli/bin/cxlctl attach-region "$3" --owner vm-test
+step disable-held cli/bin/cxlctl disable-memdev -f "$3"
+step attach-again cli/bin/cxlctl attach-region "$3"
+
+# SIGKILL while holding: the handoff is back after a restart
+kill -9 "$(cat /tmp/cxld.pid)"
+rm -f "$CXLD_SOCKET"
+start_cxld
+step status-restarted cli/bin/cxlctl status
+step attach-after-restart cli/bin/cxlctl attach-region "$3"
+step detach cli/bin/cxlctl detach-region "$3"
+step detach-twice cli/bin/cxlctl detach-region "$3"
+
+# held again, then deleted behind cxld's back: revoked, announced, in status
+step attach-2 cli/bin/cxlctl attach-region "$3"
+cli/bin/cxlctl monitor --source handoff > "$O/monitor.jsonl" 2> "$O/monitor.err" &
+monitor=$!
+i=0; while [ "$(subscribers)" = 0 ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i+1)); done
+sysfs_write /sys/bus/cxl/drivers/cxl_region/unbind "$single"
+sysfs_write "$CXL_DEVICES/$single/commit" 0
+sysfs_write "$CXL_DEVICES/decoder0.0/delete_region" "$single"
+stamp deleted
+sleep 1
+step status-revoked cli/bin/cxlctl status
+kill $monitor
