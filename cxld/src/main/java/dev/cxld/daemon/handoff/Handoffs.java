@@ -38,6 +38,8 @@ public final class Handoffs {
     private final Clock clock;
     private final List<Handoff> active = new ArrayList<>();
     private final List<Revoked> revoked = new ArrayList<>();
+    /** When the newest snapshot judged here was taken: an older one must not undo a newer decision. */
+    private long newest = Long.MIN_VALUE;
 
     /** Loads the saved handoffs and checks each against the current topology before anyone can ask. */
     public Handoffs(HandoffStore store, Snapshots snapshots, EventBus bus, Clock clock) throws IOException {
@@ -51,14 +53,15 @@ public final class Handoffs {
         if (!active.isEmpty()) {
             LOG.info("restored {} handoff(s) from {}", active.size(), store.file());
         }
-        check(snapshots.fresh().topology());
+        check(snapshots.fresh());
         snapshots.watch(this::check);
     }
 
     /** Hands {@code memdev}'s region to {@code holder}, or refuses with the rule that stops it. */
     public synchronized Handoff attach(String memdev, Handoff.Holder holder) {
-        Topology t = snapshots.fresh().topology();
-        check(t);
+        Snapshots.Taken taken = snapshots.fresh();
+        check(taken);
+        Topology t = taken.topology();
         Set<String> held = active.stream().map(Handoff::region).collect(Collectors.toSet());
         AttachPolicy.Decision d = AttachPolicy.decide(t, memdev, held);
         if (d instanceof AttachPolicy.Refused r) {
@@ -147,8 +150,17 @@ public final class Handoffs {
         return List.copyOf(revoked);
     }
 
-    /** Revokes every handoff the topology no longer supports. */
-    synchronized void check(Topology t) {
+    /**
+     * Revokes every handoff the snapshot no longer supports. A snapshot older than one already
+     * judged (the watcher thread lags behind attach, which takes its own) is ignored: it could
+     * show a region as it was before the commit that made it attachable.
+     */
+    synchronized void check(Snapshots.Taken taken) {
+        if (taken.startedNanos() < newest) {
+            return;
+        }
+        newest = taken.startedNanos();
+        Topology t = taken.topology();
         List<Revoked> now = new ArrayList<>();
         for (Handoff h : List.copyOf(active)) {
             String why = whyGone(h, t);

@@ -50,7 +50,7 @@ public final class Snapshots implements UeventListener.Sink {
     private long incremental;
     private long uevents;
 
-    private final java.util.List<java.util.function.Consumer<Topology>> watchers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.List<java.util.function.Consumer<Taken>> watchers = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Watchers run here, in snapshot order, outside the snapshot lock (they may ask for snapshots). */
     private final java.util.concurrent.ExecutorService watching = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "cxld-watchers");
@@ -58,8 +58,12 @@ public final class Snapshots implements UeventListener.Sink {
         return t;
     });
 
-    /** Calls {@code w} with every new snapshot, in order, on one thread of its own. */
-    public void watch(java.util.function.Consumer<Topology> w) {
+    /**
+     * Calls {@code w} with every new snapshot, in order, on one thread of its own. A watcher may
+     * also take snapshots itself, so it may be handed one older than it has already seen: compare
+     * {@link Taken#startedNanos()}.
+     */
+    public void watch(java.util.function.Consumer<Taken> w) {
         watchers.add(w);
     }
 
@@ -161,8 +165,8 @@ public final class Snapshots implements UeventListener.Sink {
         Topology before = current.topology();
         current = new Taken(reading.topology(), clock.instant(), started);
         bus.publish(TopologyDiff.between(before, current.topology()));
-        Topology now = current.topology();
-        for (java.util.function.Consumer<Topology> w : watchers) {
+        Taken now = current;
+        for (java.util.function.Consumer<Taken> w : watchers) {
             watching.execute(() -> w.accept(now));
         }
         return current;

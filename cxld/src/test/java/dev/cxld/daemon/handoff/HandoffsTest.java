@@ -162,6 +162,19 @@ class HandoffsTest {
     }
 
     @Test
+    void anOlderSnapshotDoesNotUndoANewerDecision() throws Exception {
+        Path region1 = sys.resolve("bus/cxl/devices/region1").toRealPath();
+        Files.writeString(region1.resolve("commit"), "0\n");
+        Handoffs hs = handoffs();
+        Snapshots.Taken before = snapshots.fresh(); // region1 not committed yet
+        Files.writeString(region1.resolve("commit"), "1\n");
+        hs.attach("mem2", ALICE); // decided on a newer snapshot
+        hs.check(before); // the watcher thread, late
+        assertThat(hs.active()).hasSize(1);
+        assertThat(hs.revoked()).isEmpty();
+    }
+
+    @Test
     void handoffsSurviveARestartAndAreReconciledWithWhatIsFound() throws Exception {
         handoffs().attach("mem2", ALICE);
         Handoffs again = handoffs(); // a new daemon on the same state directory
