@@ -58,9 +58,16 @@ final class AttachRegionCommand {
         @Option(names = "--json", description = "on refusal, also print the error object on stdout")
         boolean json;
 
+        @Option(names = "--create", description = "when the memdev has no region, first create a single-target region"
+                + " of all its free capacity (the kernel's own TODO), then attach it")
+        boolean create;
+
         @Override
         public Integer call() throws IOException {
             ObjectNode args = Json.mapper().createObjectNode().put("memdev", memdev);
+            if (create) {
+                args.put("create", true);
+            }
             if (owner != null) {
                 args.put("owner", owner);
             }

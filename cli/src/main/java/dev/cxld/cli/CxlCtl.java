@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
             MemdevQueryCommand.FwInfo.class, MemdevQueryCommand.AlertConfig.class, MemdevQueryCommand.Logs.class,
             MemdevQueryCommand.Timestamp.class, MemdevQueryCommand.ShutdownState.class,
             MemdevQueryCommand.Commands.class, MemdevQueryCommand.Poison.class, LabelsCommand.class,
-            AttachRegionCommand.Attach.class, AttachRegionCommand.Detach.class})
+            AttachRegionCommand.Attach.class, AttachRegionCommand.Detach.class, RegionCommands.Create.class,
+            RegionCommands.Destroy.class, RegionCommands.Enable.class, RegionCommands.Disable.class})
 public final class CxlCtl implements Runnable {
     /** Where cxld listens unless told otherwise. */
     public static final String DEFAULT_SOCKET = "/run/cxld/cxld.sock";

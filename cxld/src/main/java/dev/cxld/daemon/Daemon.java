@@ -124,7 +124,7 @@ public final class Daemon implements AutoCloseable {
                         new dev.cxld.daemon.mailbox.MailboxService(config.devRoot(), s), config.sysfsRoot()),
                 new dev.cxld.daemon.events.PoisonList(config.sysfsRoot(), bus,
                         () -> trace != null && trace.state().startsWith("enabled")),
-                handoffs);
+                handoffs, new dev.cxld.daemon.control.RegionControl(config.sysfsRoot(), s, handoffs::refuseIfHeld));
         this.server = new SocketServer(config.socket(), new Dispatcher(services, self, clock), config.limits(),
                 config.exposure());
         long period = config.rescanInterval().toMillis();

@@ -31,4 +31,8 @@ public record Request(JsonNode id, String op, JsonNode args) {
     public static final String POISON = "poison";
     public static final String ATTACH_REGION = "attach-region";
     public static final String DETACH_REGION = "detach-region";
+    public static final String CREATE_REGION = "create-region";
+    public static final String DESTROY_REGION = "destroy-region";
+    public static final String ENABLE_REGION = "enable-region";
+    public static final String DISABLE_REGION = "disable-region";
 }

@@ -17,6 +17,7 @@ import dev.cxld.protocol.MemdevDetails;
 import dev.cxld.daemon.events.PoisonList;
 import dev.cxld.daemon.handoff.Handoff;
 import dev.cxld.daemon.handoff.Handoffs;
+import dev.cxld.daemon.control.RegionControl;
 import dev.cxld.daemon.mailbox.MemdevCommands;
 import dev.cxld.protocol.ProjectVersion;
 import dev.cxld.protocol.Request;
@@ -42,12 +43,14 @@ public final class Dispatcher {
             Request.POISON);
     /** Operations that change the system: root or the admin group. */
     static final List<String> CHANGING = List.of(Request.ENABLE_MEMDEV, Request.DISABLE_MEMDEV,
-            Request.LABELS_WRITE, Request.LABELS_ZERO, Request.ATTACH_REGION, Request.DETACH_REGION);
+            Request.LABELS_WRITE, Request.LABELS_ZERO, Request.ATTACH_REGION, Request.DETACH_REGION,
+            Request.CREATE_REGION, Request.DESTROY_REGION, Request.ENABLE_REGION, Request.DISABLE_REGION);
     static final List<String> SOURCES = List.of(Event.TOPOLOGY, Event.TRACE, Event.HANDOFF);
 
     /** What the dispatcher works with. */
     public record Services(Snapshots snapshots, EventBus events, MemdevControl memdevs, Access access,
-            Supplier<Status.Live> live, MemdevCommands mailbox, PoisonList poison, Handoffs handoffs) {}
+            Supplier<Status.Live> live, MemdevCommands mailbox, PoisonList poison, Handoffs handoffs,
+            RegionControl regions) {}
 
     /** A reply: one line, or one line that starts an event stream on the connection. */
     public sealed interface Reply permits Line, Stream {
@@ -138,8 +141,24 @@ public final class Dispatcher {
                 String owner = args.has("owner") ? args.text("owner") : null;
                 Handoff.Holder holder = new Handoff.Holder(peer.uid(), peer.user(), peer.pid() > 0 ? peer.pid() : null,
                         peer.comm(), owner);
-                return ok(req, Json.mapper().valueToTree(services.handoffs().attach(args.text("memdev"), holder)));
+                String memdev = args.text("memdev");
+                if (args.flag("create")) {
+                    createIfNone(memdev);
+                }
+                return ok(req, Json.mapper().valueToTree(services.handoffs().attach(memdev, holder)));
             }
+            case Request.CREATE_REGION:
+                return ok(req, services.regions().create(new RegionControl.CreateRequest(
+                        args.has("root") ? args.text("root") : null, args.text("type"),
+                        args.has("ways") ? (int) args.number("ways", 0) : null,
+                        args.has("granularity") ? (int) args.number("granularity", 0) : null,
+                        args.has("size") ? args.number("size", 0) : null, args.texts("memdevs", List.of()))));
+            case Request.DESTROY_REGION:
+                return ok(req, services.regions().destroy(args.text("region"), args.flag("force")));
+            case Request.ENABLE_REGION:
+                return ok(req, services.regions().enable(args.text("region")));
+            case Request.DISABLE_REGION:
+                return ok(req, services.regions().disable(args.text("region")));
             case Request.DETACH_REGION:
                 return ok(req, Json.mapper().valueToTree(services.handoffs().detach(args.text("target"))));
             case Request.POISON:
@@ -203,6 +222,22 @@ public final class Dispatcher {
             }, params.human());
         }
         return out;
+    }
+
+    /**
+     * attach-region --create: a memdev without any region gets a single-target region of all its
+     * free capacity (ram when it has a volatile partition, else pmem) on the first root decoder
+     * that can map it. A memdev that has a region keeps it; the policy then decides as always.
+     */
+    private void createIfNone(String memdev) {
+        var t = services.snapshots().fresh().topology();
+        var d = dev.cxld.daemon.policy.AttachPolicy.decide(t, memdev, java.util.Set.of());
+        if (d instanceof dev.cxld.daemon.policy.AttachPolicy.Refused r
+                && r.rule() == dev.cxld.daemon.policy.AttachPolicy.Rule.NO_REGION) {
+            var m = t.memdev(memdev).orElseThrow();
+            String type = m.ramSize() != null && m.ramSize() > 0 ? "ram" : "pmem";
+            services.regions().create(new RegionControl.CreateRequest(null, type, 1, null, null, List.of(memdev)));
+        }
     }
 
     private long lsaSize(String memdev) {

@@ -141,6 +141,6 @@ class DispatcherTest {
                 .isEqualTo("unknown operation \"frobnicate\"; this cxld knows: hello, list, status, monitor,"
                         + " mailbox-commands, identify, health, partition, fw-info, alert-config, logs, timestamp,"
                         + " shutdown-state, labels-read, poison, enable-memdev, disable-memdev, labels-write, labels-zero,"
-                        + " attach-region, detach-region");
+                        + " attach-region, detach-region, create-region, destroy-region, enable-region, disable-region");
     }
 }

@@ -35,7 +35,8 @@ public final class TestDispatchers {
                 () -> new Status.Live(snapshots.stats(), "off", 30, bus.subscribers(), "disabled: test", access.adminGroup(),
                         handoffs.status()),
                 new MemdevCommands(new MailboxService(sys.resolve("dev"), snapshots), sys),
-                new PoisonList(sys, bus, () -> false), handoffs);
+                new PoisonList(sys, bus, () -> false), handoffs,
+                new dev.cxld.daemon.control.RegionControl(sys, snapshots, handoffs::refuseIfHeld));
         return new Dispatcher(services, self, Clock.systemUTC());
     }
 }

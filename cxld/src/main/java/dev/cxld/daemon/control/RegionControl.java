@@ -1,0 +1,292 @@
+package dev.cxld.daemon.control;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxld.daemon.live.Snapshots;
+import dev.cxld.daemon.nativeio.ErrnoException;
+import dev.cxld.daemon.nativeio.NativeFiles;
+import dev.cxld.protocol.ErrorCode;
+import dev.cxld.protocol.model.Decoder;
+import dev.cxld.protocol.model.DecoderKind;
+import dev.cxld.protocol.model.Mapping;
+import dev.cxld.protocol.model.Memdev;
+import dev.cxld.protocol.model.Region;
+import dev.cxld.protocol.model.Topology;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Region lifecycle by sysfs writes, in the order of ndctl's create-region/destroy-region
+ * (shared/docs/kernel-abi.md §8). Operations under one root decoder are serialized (no delete
+ * while a create is in flight); a create that fails part way undoes what it wrote, in reverse,
+ * and reports the attribute and errno that failed. Regions guarded by a handoff, or locked by the
+ * kernel, are not destroyed or disabled.
+ */
+public final class RegionControl {
+    private static final Logger LOG = LoggerFactory.getLogger(RegionControl.class);
+    static final long ALIGN = 256L << 20;
+
+    private final Path devices;
+    private final Path regionDriver;
+    private final Snapshots snapshots;
+    private final MemdevControl.Guard guard;
+    private final Map<String, Object> rootLocks = new ConcurrentHashMap<>();
+
+    public RegionControl(Path sysfsRoot, Snapshots snapshots, MemdevControl.Guard guard) {
+        this.devices = sysfsRoot.resolve("bus/cxl/devices");
+        this.regionDriver = sysfsRoot.resolve("bus/cxl/drivers/cxl_region");
+        this.snapshots = snapshots;
+        this.guard = guard;
+    }
+
+    /** What create-region was asked: null fields take their defaults. */
+    public record CreateRequest(String root, String type, Integer ways, Integer granularity, Long size, List<String> memdevs) {}
+
+    public ObjectNode create(CreateRequest q) {
+        Topology t = snapshots.fresh().topology();
+        if (!"ram".equals(q.type()) && !"pmem".equals(q.type())) {
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, "create-region: type must be ram or pmem, not " + q.type());
+        }
+        if (q.memdevs().isEmpty()) {
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, "create-region: name at least one memdev");
+        }
+        List<Memdev> memdevs = new ArrayList<>();
+        for (String name : q.memdevs()) {
+            Memdev m = MemdevControl.find(t, name);
+            if (!m.enabled() || m.endpoint() == null) {
+                throw new Refusal(ErrorCode.INVALID_ARGUMENT, "create-region: " + name + " is not enabled");
+            }
+            memdevs.add(m);
+        }
+        Decoder root = q.root() != null ? rootDecoder(t, q.root()) : t.decoders().stream()
+                .filter(d -> d.kind() == DecoderKind.ROOT && Boolean.TRUE.equals(q.type().equals("ram") ? d.capRam() : d.capPmem()))
+                .findFirst().orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND, "create-region: no root decoder can map "
+                        + q.type() + "; name one with -d"));
+        int ways = q.ways() != null ? q.ways() : memdevs.size();
+        if (ways != memdevs.size()) {
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, "create-region: " + ways + " ways need " + ways + " memdevs, "
+                    + memdevs.size() + " named");
+        }
+        int granularity = q.granularity() != null ? q.granularity()
+                : root.interleaveWays() != null && root.interleaveWays() > 1 && root.interleaveGranularity() != null
+                        ? root.interleaveGranularity() : 256;
+        long perDevice;
+        if (q.size() != null) {
+            if (q.size() <= 0 || q.size() % (ALIGN * ways) != 0) {
+                throw new Refusal(ErrorCode.INVALID_ARGUMENT, "create-region: size " + q.size() + " must be a positive"
+                        + " multiple of 256 MiB x " + ways + " ways");
+            }
+            perDevice = q.size() / ways;
+        } else {
+            perDevice = memdevs.stream().mapToLong(m -> free(t, m, q.type())).min().orElse(0) / ALIGN * ALIGN;
+            if (perDevice <= 0) {
+                throw new Refusal(ErrorCode.INVALID_ARGUMENT, "create-region: no free " + q.type() + " capacity on "
+                        + String.join(", ", q.memdevs()));
+            }
+        }
+        List<String> decoders = new ArrayList<>();
+        for (Memdev m : memdevs) {
+            decoders.add(freeDecoder(t, m));
+        }
+        synchronized (lock(root.decoder())) {
+            Deque<Runnable> undo = new ArrayDeque<>();
+            Path rootDir = devices.resolve(root.decoder());
+            String name;
+            try {
+                String attr = "create_" + q.type() + "_region";
+                name = read(rootDir.resolve(attr));
+                write(rootDir.resolve(attr), name, "create " + name);
+                undo.push(() -> quietly(rootDir.resolve("delete_region"), name));
+                Path r = devices.resolve(name);
+                if (q.type().equals("pmem")) {
+                    write(r.resolve("uuid"), UUID.randomUUID().toString(), "set the uuid of " + name);
+                }
+                write(r.resolve("interleave_granularity"), Integer.toString(granularity), "set " + name + "'s granularity");
+                write(r.resolve("interleave_ways"), Integer.toString(ways), "set " + name + "'s ways");
+                write(r.resolve("size"), "0x" + Long.toHexString(perDevice * ways), "size " + name);
+                for (int i = 0; i < memdevs.size(); i++) {
+                    Path dec = devices.resolve(decoders.get(i));
+                    String mode = read(dec.resolve("mode"));
+                    if (!q.type().equals(mode)) {
+                        write(dec.resolve("mode"), q.type(), "set " + decoders.get(i) + "'s mode");
+                    }
+                    write(dec.resolve("dpa_size"), "0x" + Long.toHexString(perDevice), "allocate DPA on " + decoders.get(i));
+                    undo.push(() -> quietly(dec.resolve("dpa_size"), "0"));
+                    Path target = r.resolve("target" + i);
+                    write(target, decoders.get(i), "attach " + decoders.get(i) + " to " + name + " at position " + i);
+                    undo.push(() -> quietly(target, ""));
+                }
+                write(r.resolve("commit"), "1", "commit " + name);
+                undo.push(() -> quietly(r.resolve("commit"), "0"));
+                write(regionDriver.resolve("bind"), name, "enable " + name);
+            } catch (Refusal failure) {
+                rollback(undo);
+                throw new Refusal(new dev.cxld.protocol.ErrorBody(failure.error().code(),
+                        failure.getMessage() + "; what was written before was undone", failure.error().errno(),
+                        failure.error().errnoName(), failure.error().path(), null, null, null));
+            }
+            LOG.info("created {} ({} x {} under {})", name, ways, perDevice, root.decoder());
+            return describe(name);
+        }
+    }
+
+    /** Tears a region down: unbind, decommit, detach targets, free DPA (highest decoder first), delete. */
+    public ObjectNode destroy(String name, boolean force) {
+        Region r = region(snapshots.fresh().topology(), name);
+        guard.refuseIfHeld(name, "destroy-region");
+        if (Boolean.TRUE.equals(r.locked())) {
+            throw new Refusal(ErrorCode.LOCKED, name + " is locked by the kernel (regionZ/locked): it cannot be destroyed");
+        }
+        if (r.enabled() && !force) {
+            throw new Refusal(ErrorCode.IN_USE, name + " is enabled: its memory may be in use; disable it first or force");
+        }
+        synchronized (lock(r.rootDecoder())) {
+            Path dir = devices.resolve(name);
+            if (r.enabled()) {
+                write(regionDriver.resolve("unbind"), name, "disable " + name);
+            }
+            if (Boolean.TRUE.equals(r.committed())) {
+                write(dir.resolve("commit"), "0", "decommit " + name);
+            }
+            List<String> decoders = new ArrayList<>();
+            for (Mapping m : r.mappings()) {
+                write(dir.resolve("target" + m.position()), "", "detach " + m.decoder() + " from " + name);
+                decoders.add(m.decoder());
+            }
+            decoders.sort(Comparator.comparingInt((String d) -> Integer.parseInt(d.substring(d.indexOf('.') + 1))).reversed());
+            for (String d : decoders) {
+                write(devices.resolve(d).resolve("dpa_size"), "0", "free the DPA of " + d);
+            }
+            write(devices.resolve(r.rootDecoder()).resolve("delete_region"), name, "delete " + name);
+        }
+        LOG.info("destroyed {}", name);
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("region", name);
+        o.put("destroyed", true);
+        return o;
+    }
+
+    public ObjectNode enable(String name) {
+        Region r = region(snapshots.fresh().topology(), name);
+        synchronized (lock(r.rootDecoder())) {
+            if (!r.enabled()) {
+                write(regionDriver.resolve("bind"), name, "enable " + name);
+            }
+        }
+        return describe(name);
+    }
+
+    public ObjectNode disable(String name) {
+        Region r = region(snapshots.fresh().topology(), name);
+        guard.refuseIfHeld(name, "disable-region");
+        synchronized (lock(r.rootDecoder())) {
+            if (r.enabled()) {
+                write(regionDriver.resolve("unbind"), name, "disable " + name);
+            }
+        }
+        return describe(name);
+    }
+
+    /** The region as it now is. */
+    private ObjectNode describe(String name) {
+        Region r = region(snapshots.fresh().topology(), name);
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("region", r.region());
+        o.put("root_decoder", r.rootDecoder());
+        if (r.resource() != null) {
+            o.put("resource", r.resource());
+        }
+        if (r.size() != null) {
+            o.put("size", r.size());
+        }
+        o.put("type", r.type());
+        o.put("interleave_ways", r.interleaveWays());
+        o.put("interleave_granularity", r.interleaveGranularity());
+        o.put("committed", Boolean.TRUE.equals(r.committed()));
+        o.put("enabled", r.enabled());
+        ArrayNode maps = o.putArray("mappings");
+        for (Mapping m : r.mappings()) {
+            maps.addObject().put("position", m.position()).put("memdev", m.memdev()).put("decoder", m.decoder());
+        }
+        return o;
+    }
+
+    static Region region(Topology t, String name) {
+        return t.region(name).orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND, "region " + name + " not found; this host has "
+                + (t.regions().isEmpty() ? "no regions" : t.regions().stream().map(Region::region).collect(Collectors.joining(", ")))));
+    }
+
+    static Decoder rootDecoder(Topology t, String name) {
+        Decoder d = t.decoder(name).orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND, "decoder " + name + " not found"));
+        if (d.kind() != DecoderKind.ROOT) {
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, name + " is not a root decoder");
+        }
+        return d;
+    }
+
+    /** Bytes of {@code type} partition not yet given to an endpoint decoder. */
+    static long free(Topology t, Memdev m, String type) {
+        long total = "ram".equals(type) ? (m.ramSize() == null ? 0 : m.ramSize()) : (m.pmemSize() == null ? 0 : m.pmemSize());
+        long used = t.decoders().stream().filter(d -> d.kind() == DecoderKind.ENDPOINT && m.endpoint().equals(d.port()))
+                .filter(d -> type.equals(d.mode()) && d.dpaSize() != null).mapToLong(Decoder::dpaSize).sum();
+        return Math.max(0, total - used);
+    }
+
+    /** The memdev's lowest endpoint decoder without DPA (DPA is allocated in decoder order). */
+    static String freeDecoder(Topology t, Memdev m) {
+        return t.decoders().stream().filter(d -> d.kind() == DecoderKind.ENDPOINT && m.endpoint().equals(d.port()))
+                .filter(d -> d.dpaSize() == null || d.dpaSize() == 0)
+                .min(Comparator.comparingInt(d -> Integer.parseInt(d.decoder().substring(d.decoder().indexOf('.') + 1))))
+                .map(Decoder::decoder)
+                .orElseThrow(() -> new Refusal(ErrorCode.IN_USE, m.memdev() + " has no free endpoint decoder on "
+                        + m.endpoint()));
+    }
+
+    private Object lock(String root) {
+        return rootLocks.computeIfAbsent(root, k -> new Object());
+    }
+
+    private static String read(Path attribute) {
+        try {
+            return new String(Files.readAllBytes(attribute), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new Refusal(ErrorCode.KERNEL_ERROR, "read " + attribute + ": " + dev.cxld.daemon.IoErrors.reason(e));
+        }
+    }
+
+    private static void write(Path attribute, String value, String what) {
+        try {
+            NativeFiles.writeAttribute(attribute, value + "\n");
+        } catch (ErrnoException e) {
+            throw Refusal.kernel(what, attribute, e);
+        }
+    }
+
+    private static void quietly(Path attribute, String value) {
+        try {
+            NativeFiles.writeAttribute(attribute, value + "\n");
+        } catch (ErrnoException e) {
+            LOG.warn("undo: {}", e.getMessage());
+        }
+    }
+
+    private static void rollback(Deque<Runnable> undo) {
+        while (!undo.isEmpty()) {
+            undo.pop().run();
+        }
+    }
+}
