@@ -7,17 +7,11 @@ set -e
 . test/vm/guest/lib/regions.sh
 export CXLD_SOCKET=/tmp/cxld.sock
 O=$CXLVM_OUT
-step() { name=$1; shift; set +e; "$@" > "$O/$name.out" 2> "$O/$name.err"; echo $? > "$O/$name.rc"; set -e; }
-stamp() { echo "$1 $(date +%s.%N)" >> "$O/times.txt"; }
-subscribers() {
-    python3 -c 'import socket,json,sys
-s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b"{\"id\":1,\"op\":\"status\"}\n")
-print(json.loads(s.makefile().readline())["result"]["daemon"]["monitor_subscribers"])' "$CXLD_SOCKET"
-}
+. test/vm/guest/lib/cxld.sh
 start_cxld() {
     cxld/bin/cxld --state-dir /tmp/state --rescan-interval 600 >> "$O/cxld.log" 2>&1 &
     echo $! > /tmp/cxld.pid
-    i=0; while ! subscribers > /dev/null 2>&1 && [ $i -lt 300 ]; do sleep 0.05; i=$((i+1)); done
+    wait_for_cxld
 }
 
 set -- $(memdevs)
@@ -49,7 +43,7 @@ step detach-twice cli/bin/cxlctl detach-region "$3"
 step attach-2 cli/bin/cxlctl attach-region "$3"
 cli/bin/cxlctl monitor --source handoff > "$O/monitor.jsonl" 2> "$O/monitor.err" &
 monitor=$!
-i=0; while [ "$(subscribers)" = 0 ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i+1)); done
+wait_for_monitor
 sysfs_write /sys/bus/cxl/drivers/cxl_region/unbind "$single"
 sysfs_write "$CXL_DEVICES/$single/commit" 0
 sysfs_write "$CXL_DEVICES/decoder0.0/delete_region" "$single"

@@ -10,19 +10,13 @@ set -e
 . test/vm/guest/lib/regions.sh
 export CXLD_SOCKET=/tmp/cxld.sock
 O=$CXLVM_OUT
-stamp() { echo "$1 $(date +%s.%N)" >> "$O/times.txt"; }
-# the number of monitor streams cxld serves (python3 is on the host's root, which the guest shares)
-subscribers() {
-    python3 -c 'import socket,json,sys
-s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b"{\"id\":1,\"op\":\"status\"}\n")
-print(json.loads(s.makefile().readline())["result"]["daemon"]["monitor_subscribers"])' "$CXLD_SOCKET"
-}
+. test/vm/guest/lib/cxld.sh
 
 cxld/bin/cxld --rescan-interval 600 > "$O/cxld.log" 2>&1 &
-i=0; while [ ! -S $CXLD_SOCKET ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+wait_for_cxld
 cli/bin/cxlctl monitor > "$O/monitor.jsonl" 2> "$O/monitor.err" &
 monitor=$!
-i=0; while [ "$(subscribers)" = 0 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+wait_for_monitor
 
 set -- $(memdevs)
 # a single-target region on the last memdev, committed and bound, all by hand

@@ -4,9 +4,9 @@
 set -e
 export CXLD_SOCKET=/tmp/cxld.sock
 O=$CXLVM_OUT
-step() { name=$1; shift; set +e; "$@" > "$O/$name.out" 2> "$O/$name.err"; echo $? > "$O/$name.rc"; set -e; }
+. test/vm/guest/lib/cxld.sh
 cxld/bin/cxld --state-dir /tmp/state --rescan-interval 600 > "$O/cxld.log" 2>&1 &
-i=0; while [ ! -S $CXLD_SOCKET ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i+1)); done
+wait_for_cxld
 set -- $(ls /sys/bus/cxl/devices | grep '^mem[0-9]' | sort -k1.4 -n)
 echo "$1 $2 $3" > "$O/memdevs.txt"
 
@@ -18,15 +18,14 @@ step list-regions cli/bin/cxlctl list -R -T
 step create-too-big cli/bin/cxlctl create-region -t ram -s 1G "$1"
 ls /sys/bus/cxl/devices | grep '^region' > "$O/regions-after-failure.txt"
 step attach cli/bin/cxlctl attach-region "$3"
-step destroy-held cli/bin/cxlctl destroy-region -f "$(cat "$O/create-single.out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["region"])')"
-single=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["region"])' "$O/create-single.out")
+single=$(json_field "$O/create-single.out" region)
+step destroy-held cli/bin/cxlctl destroy-region -f "$single"
 step disable-held cli/bin/cxlctl disable-region "$single"
 step detach cli/bin/cxlctl detach-region "$3"
 step destroy-enabled cli/bin/cxlctl destroy-region "$single"
 step destroy cli/bin/cxlctl destroy-region -f "$single"
 ls /sys/bus/cxl/devices | grep '^region' > "$O/regions-after-destroy.txt" || true
-cat "/sys/bus/cxl/devices/$(cat /sys/bus/cxl/devices/decoder0.0/create_ram_region >/dev/null; echo decoder0.0)/size" > /dev/null
 step attach-create cli/bin/cxlctl attach-region --create "$3"
-r=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["region"])' "$O/attach-create.out" 2>/dev/null || echo none)
+r=$(json_field "$O/attach-create.out" region 2>/dev/null || echo none)
 printf '%s %s\n' "$(cat /sys/bus/cxl/devices/$r/resource 2>/dev/null)" "$(cat /sys/bus/cxl/devices/$r/size 2>/dev/null)" > "$O/attach-create-sysfs.txt"
 cxl list -R > "$O/ndctl-final.json"

@@ -98,11 +98,14 @@ public final class RegionControl {
                         + String.join(", ", q.memdevs()));
             }
         }
-        List<String> decoders = new ArrayList<>();
-        for (Memdev m : memdevs) {
-            decoders.add(freeDecoder(t, m));
-        }
         synchronized (lock(root.decoder())) {
+            // free decoders from a snapshot taken under the lock: a create that just finished
+            // under this root has taken its decoders
+            Topology now = snapshots.fresh().topology();
+            List<String> decoders = new ArrayList<>();
+            for (Memdev m : memdevs) {
+                decoders.add(freeDecoder(now, now.memdev(m.memdev()).orElse(m)));
+            }
             Deque<Runnable> undo = new ArrayDeque<>();
             Path rootDir = devices.resolve(root.decoder());
             String name;

@@ -1,0 +1,32 @@
+# Helpers for guest scripts that run cxld: source after setting CXLD_SOCKET and O (the output dir).
+#   . test/vm/guest/lib/cxld.sh
+
+# step NAME CMD...: run CMD, keep its stdout, stderr and exit status in $O/NAME.{out,err,rc}.
+step() {
+    name=$1; shift
+    set +e; "$@" > "$O/$name.out" 2> "$O/$name.err"; echo $? > "$O/$name.rc"; set -e
+}
+
+# stamp NAME: "NAME <epoch seconds>" into $O/times.txt, right after a change was written.
+stamp() { echo "$1 $(date +%s.%N)" >> "$O/times.txt"; }
+
+# subscribers: how many monitor streams cxld serves (python3 is on the host's root, which the
+# guest shares); fails while cxld does not answer.
+subscribers() {
+    python3 -c 'import socket,json,sys
+s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b"{\"id\":1,\"op\":\"status\"}\n")
+print(json.loads(s.makefile().readline())["result"]["daemon"]["monitor_subscribers"])' "$CXLD_SOCKET"
+}
+
+# wait_for_cxld: until cxld answers on $CXLD_SOCKET (at most 15 s).
+wait_for_cxld() {
+    i=0; while ! subscribers > /dev/null 2>&1 && [ $i -lt 300 ]; do sleep 0.05; i=$((i+1)); done
+}
+
+# wait_for_monitor: until a monitor stream is attached (at most 15 s).
+wait_for_monitor() {
+    i=0; while [ "$(subscribers 2>/dev/null)" != 1 ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i+1)); done
+}
+
+# json_field FILE KEY: a top-level string of a JSON file.
+json_field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
