@@ -87,7 +87,8 @@ public final class MemdevControl {
         return m;
     }
 
-    static Memdev find(Topology t, String name) {
+    /** The memdev named {@code name}, or NOT_FOUND listing the memdevs this host has. */
+    public static Memdev find(Topology t, String name) {
         return t.memdev(name).orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND, "memdev " + name
                 + " not found; this host has " + (t.memdevs().isEmpty() ? "no memdevs"
                         : t.memdevs().stream().map(Memdev::memdev).collect(Collectors.joining(", ")))));

@@ -1,5 +1,6 @@
 package dev.cxld.daemon.mailbox;
 
+import dev.cxld.daemon.control.MemdevControl;
 import dev.cxld.daemon.control.Refusal;
 import dev.cxld.daemon.live.Snapshots;
 import dev.cxld.daemon.nativeio.ErrnoException;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Mailbox sessions, one memdev at a time each: calls to one device are serialized (the device has
@@ -30,11 +30,14 @@ public final class MailboxService {
         this.snapshots = snapshots;
     }
 
-    /** Runs {@code work} with {@code memdev}'s mailbox, holding that device's lock. */
+    /**
+     * Runs {@code work} with {@code memdev}'s mailbox, holding that device's lock. The memdev comes
+     * from the current snapshot (a listing with -I asks once per memdev: one refresh for the whole
+     * listing, not one per memdev); a memdev not in it yet is looked up in a fresh one.
+     */
     public <T> T with(String memdev, Function<Mailbox, T> work) {
-        Memdev m = snapshots.fresh().topology().memdev(memdev).orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND,
-                "memdev " + memdev + " not found; this host has " + snapshots.current().topology().memdevs().stream()
-                        .map(Memdev::memdev).collect(Collectors.joining(", "))));
+        Memdev m = snapshots.current().topology().memdev(memdev)
+                .orElseGet(() -> MemdevControl.find(snapshots.fresh().topology(), memdev));
         Path node = devRoot.resolve("cxl").resolve(memdev);
         if (!Files.exists(node)) {
             throw new Refusal(ErrorCode.UNAVAILABLE, memdev + ": no device node " + node

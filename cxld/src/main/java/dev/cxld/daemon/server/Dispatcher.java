@@ -241,9 +241,8 @@ public final class Dispatcher {
     }
 
     private long lsaSize(String memdev) {
-        return services.snapshots().current().topology().memdev(memdev)
-                .map(m -> m.labelStorageSize() == null ? 0L : m.labelStorageSize())
-                .orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND, "memdev " + memdev + " not found"));
+        Long size = MemdevControl.find(services.snapshots().fresh().topology(), memdev).labelStorageSize();
+        return size == null ? 0L : size;
     }
 
     private Reply monitor(Request req, Args args) {
