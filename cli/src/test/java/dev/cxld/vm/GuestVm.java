@@ -18,6 +18,21 @@ final class GuestVm {
         }
     }
 
+    /**
+     * The moments a guest script stamped (lib/cxld.sh's {@code stamp}): each line of
+     * {@code out/times.txt} is "NAME EPOCH_SECONDS.NANOS".
+     */
+    static java.util.Map<String, java.time.Instant> times(Path out) throws IOException {
+        java.util.Map<String, java.time.Instant> times = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(out.resolve("times.txt"))) {
+            String[] f = line.split(" ");
+            java.math.BigDecimal s = new java.math.BigDecimal(f[1]);
+            times.put(f[0], java.time.Instant.ofEpochSecond(s.longValue(),
+                    s.remainder(java.math.BigDecimal.ONE).movePointRight(9).longValue()));
+        }
+        return times;
+    }
+
     static Path checkout() {
         String dir = System.getProperty("cxld.checkout");
         if (dir == null) {

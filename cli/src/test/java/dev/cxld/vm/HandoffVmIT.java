@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxld.protocol.Json;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,14 +85,11 @@ class HandoffVmIT {
         return Integer.parseInt(read(step + ".rc").strip());
     }
 
-    Instant time(String name) {
-        for (String line : read("times.txt").split("\n")) {
-            String[] f = line.split(" ");
-            if (f[0].equals(name)) {
-                BigDecimal s = new BigDecimal(f[1]);
-                return Instant.ofEpochSecond(s.longValue(), s.remainder(BigDecimal.ONE).movePointRight(9).longValue());
-            }
+    Instant time(String name) throws java.io.IOException {
+        Instant t = GuestVm.times(out).get(name);
+        if (t == null) {
+            throw new AssertionError("no time " + name + " in times.txt");
         }
-        throw new AssertionError("no time " + name);
+        return t;
     }
 }

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxld.protocol.Json;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -30,12 +28,7 @@ class LiveVmIT {
         assertThat(r.exitCode()).as(r.toString()).isZero();
         String region = Files.readString(out.resolve("region.txt")).strip();
         String[] memdevs = Files.readString(out.resolve("memdevs.txt")).strip().split(" ");
-        Map<String, Instant> times = new HashMap<>();
-        for (String line : Files.readAllLines(out.resolve("times.txt"))) {
-            String[] f = line.split(" ");
-            BigDecimal s = new BigDecimal(f[1]);
-            times.put(f[0], Instant.ofEpochSecond(s.longValue(), s.remainder(BigDecimal.ONE).movePointRight(9).longValue()));
-        }
+        Map<String, Instant> times = GuestVm.times(out);
         List<JsonNode> events = Files.readAllLines(out.resolve("monitor.jsonl")).stream().map(LiveVmIT::parse).toList();
         String log = "monitor:\n" + String.join("\n", Files.readAllLines(out.resolve("monitor.jsonl")))
                 + "\ncxld log:\n" + Files.readString(out.resolve("cxld.log"));
