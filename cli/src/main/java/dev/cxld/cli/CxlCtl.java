@@ -1,6 +1,7 @@
 package dev.cxld.cli;
 
 import dev.cxld.protocol.ProjectVersion;
+import dev.cxld.protocol.SocketPath;
 import java.nio.file.Path;
 import java.util.function.Function;
 import picocli.CommandLine;
@@ -24,14 +25,11 @@ import picocli.CommandLine.Spec;
             AttachRegionCommand.Attach.class, AttachRegionCommand.Detach.class, RegionCommands.Create.class,
             RegionCommands.Destroy.class, RegionCommands.Enable.class, RegionCommands.Disable.class})
 public final class CxlCtl implements Runnable {
-    /** Where cxld listens unless told otherwise. */
-    public static final String DEFAULT_SOCKET = "/run/cxld/cxld.sock";
-
     @Spec CommandSpec spec;
 
     @Option(names = "--socket", paramLabel = "PATH", scope = CommandLine.ScopeType.INHERIT,
-            defaultValue = "${env:CXLD_SOCKET:-" + DEFAULT_SOCKET + "}",
-            description = "cxld's socket (default: $CXLD_SOCKET or " + DEFAULT_SOCKET + ")")
+            defaultValue = SocketPath.OPTION_DEFAULT,
+            description = "cxld's socket (default: $" + SocketPath.ENVIRONMENT + " or " + SocketPath.DEFAULT + ")")
     Path socket;
 
     private final Function<Path, DaemonClient> clients;

@@ -3,6 +3,7 @@ package dev.cxld.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxld.protocol.Json;
 import dev.cxld.protocol.JsonText;
+import dev.cxld.protocol.ListOptions;
 import dev.cxld.protocol.ListParams;
 import dev.cxld.protocol.Request;
 import dev.cxld.protocol.Response;

@@ -1,5 +1,7 @@
 package dev.cxld.cli;
 
+import dev.cxld.protocol.Numbers;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxld.protocol.Json;
@@ -76,7 +78,7 @@ final class RegionCommands {
             t = t.substring(0, t.length() - 1);
         }
         try {
-            return Math.multiplyExact(Long.decode(t), unit);
+            return Math.multiplyExact(Numbers.typed(t), unit);
         } catch (NumberFormatException | ArithmeticException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "size '" + s + "' is not a size like 512M, 1G or 0x20000000");
         }

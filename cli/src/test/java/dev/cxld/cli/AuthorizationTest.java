@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cxld.daemon.Daemon;
-import dev.cxld.daemon.capture.CaptureTree;
+import dev.cxld.daemon.sysfs.capture.CaptureTree;
 import dev.cxld.daemon.server.Limits;
 import dev.cxld.daemon.server.SocketServer;
 import java.io.File;
@@ -107,7 +107,7 @@ class AuthorizationTest {
         CaptureTree.materialize(Path.of(getClass().getClassLoader().getResource("sysfs/ram3-committed").toURI()), sys);
         Path socket = home.resolve(name + ".sock");
         Daemon d = new Daemon(new Daemon.Config(sys, socket, Limits.DEFAULT, exposure, GROUP, Duration.ofSeconds(30),
-                null, false, sys.resolve("dev"), tmp.resolve(name + "-state")));
+                null, false, sys.resolve("dev"), tmp.resolve(name + "-state"), Path.of("/proc")));
         daemons.add(d);
         Thread t = new Thread(d::serve, "auth-daemon-" + name);
         t.setDaemon(true);

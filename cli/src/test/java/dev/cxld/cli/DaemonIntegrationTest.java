@@ -3,7 +3,7 @@ package dev.cxld.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cxld.daemon.Daemon;
-import dev.cxld.daemon.capture.CaptureTree;
+import dev.cxld.daemon.sysfs.capture.CaptureTree;
 import dev.cxld.daemon.list.ListWalk;
 import dev.cxld.daemon.sysfs.CxlSysfs;
 import dev.cxld.protocol.JsonText;
@@ -61,7 +61,7 @@ class DaemonIntegrationTest {
     void cxlctlPrintsWhatTheListingOfTheTreeIs(String flags) throws Exception {
         start("switch2-committed");
         assertThat(cxlctl(flags.split(" "))).as(err.toString()).isZero();
-        dev.cxld.daemon.list.ListOptions options = new dev.cxld.daemon.list.ListOptions();
+        dev.cxld.protocol.ListOptions options = new dev.cxld.protocol.ListOptions();
         new CommandLine(options).parseArgs(flags.split(" "));
         ListParams params = options.toParams();
         assertThat(out.toString()).isEqualTo(JsonText.pretty(ListWalk.list(new CxlSysfs(sys).scan(), params)));

@@ -1,12 +1,17 @@
 package dev.cxld.daemon;
 
 import dev.cxld.daemon.control.MemdevControl;
+import dev.cxld.daemon.control.RegionControl;
 import dev.cxld.daemon.events.EventBus;
+import dev.cxld.daemon.events.PoisonList;
 import dev.cxld.daemon.events.TraceEvents;
 import dev.cxld.daemon.handoff.HandoffStore;
 import dev.cxld.daemon.handoff.Handoffs;
+import dev.cxld.daemon.list.Listing;
 import dev.cxld.daemon.live.Snapshots;
 import dev.cxld.daemon.live.UeventListener;
+import dev.cxld.daemon.mailbox.MailboxService;
+import dev.cxld.daemon.mailbox.MemdevCommands;
 import dev.cxld.daemon.nativeio.ErrnoException;
 import dev.cxld.daemon.nativeio.Groups;
 import dev.cxld.daemon.nativeio.PeerCredentials;
@@ -16,10 +21,10 @@ import dev.cxld.daemon.server.Limits;
 import dev.cxld.daemon.server.SocketServer;
 import dev.cxld.daemon.server.Status;
 import dev.cxld.daemon.sysfs.CxlSysfs;
+import dev.cxld.daemon.sysfs.SysfsAttributes;
 import dev.cxld.protocol.ProjectVersion;
 import dev.cxld.protocol.Response;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,14 +49,15 @@ public final class Daemon implements AutoCloseable {
      * @param uevents listen to kernel uevents (only meaningful when sysfsRoot is the live /sys)
      */
     public record Config(Path sysfsRoot, Path socket, Limits limits, SocketServer.Exposure exposure,
-            String adminGroup, Duration rescanInterval, Path tracefs, boolean uevents, Path devRoot, Path stateDir) {
+            String adminGroup, Duration rescanInterval, Path tracefs, boolean uevents, Path devRoot, Path stateDir,
+            Path procRoot) {
         /**
          * A daemon over a captured tree, as tests start it: no uevents, no trace events, no device
-         * nodes, its state beside the socket.
+         * nodes, its state beside the socket, peers read from this host's /proc.
          */
         public Config(Path sysfsRoot, Path socket) {
             this(sysfsRoot, socket, Limits.DEFAULT, SocketServer.Exposure.OPEN, "cxl", Duration.ofSeconds(30), null, false,
-                    sysfsRoot.resolve("dev"), socket.toAbsolutePath().getParent().resolve("cxld-state"));
+                    sysfsRoot.resolve("dev"), socket.toAbsolutePath().getParent().resolve("cxld-state"), Path.of("/proc"));
         }
     }
 
@@ -68,17 +74,17 @@ public final class Daemon implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         EventBus bus = new EventBus(clock);
         CxlSysfs sysfs = new CxlSysfs(config.sysfsRoot());
-        Path seqnum = config.sysfsRoot().resolve("kernel/uevent_seqnum");
+        SysfsAttributes attributes = new SysfsAttributes(config.sysfsRoot());
         Snapshots snapshots;
         UeventListener listener = null;
         String listenerState;
-        if (config.uevents() && Files.isReadable(seqnum)) {
+        if (config.uevents() && sysfs.hasUeventSeqnum()) {
             // The listener needs the snapshot and the snapshot the listener's first events: a
             // forwarding sink lets the socket open before the first scan, so nothing falls between.
             ForwardingSink sink = new ForwardingSink();
             try {
                 listener = UeventListener.start(sink);
-                snapshots = new Snapshots(sysfs, clock, bus, seqnum);
+                snapshots = new Snapshots(sysfs, clock, bus, true);
                 sink.target = snapshots;
                 listenerState = "running";
             } catch (ErrnoException e) {
@@ -88,7 +94,8 @@ public final class Daemon implements AutoCloseable {
             }
         } else {
             snapshots = new Snapshots(sysfs, clock, bus);
-            listenerState = config.uevents() ? "unavailable: no " + seqnum : "off: " + config.sysfsRoot() + " is not the live /sys";
+            listenerState = config.uevents() ? "unavailable: no " + config.sysfsRoot().resolve("kernel/uevent_seqnum")
+                    : "off: " + config.sysfsRoot() + " is not the live /sys";
         }
         this.uevents = listener;
         snapshots.current().topology().errors().forEach(e -> LOG.warn("{}", e));
@@ -114,19 +121,17 @@ public final class Daemon implements AutoCloseable {
         UeventListener l = listener;
         String ls = listenerState;
         Handoffs handoffs = new Handoffs(new HandoffStore(config.stateDir()), s, bus, clock);
+        MemdevCommands mailbox = new MemdevCommands(new MailboxService(config.devRoot(), s), attributes, s);
         Dispatcher.Services services = new Dispatcher.Services(s, bus,
-                new MemdevControl(config.sysfsRoot(), s, handoffs::refuseIfHeld), access,
+                new MemdevControl(attributes, s, handoffs::refuseIfHeld), access,
                 () -> new Status.Live(s.stats(), l == null ? ls : l.running() ? "running" : "stopped (see the log)",
                         config.rescanInterval().toSeconds(), bus.subscribers(),
                         trace == null ? "disabled: no tracefs configured" : trace.state(), config.adminGroup(),
                         handoffs.status()),
-                new dev.cxld.daemon.mailbox.MemdevCommands(
-                        new dev.cxld.daemon.mailbox.MailboxService(config.devRoot(), s), config.sysfsRoot()),
-                new dev.cxld.daemon.events.PoisonList(config.sysfsRoot(), bus,
-                        () -> trace != null && trace.state().startsWith("enabled")),
-                handoffs, new dev.cxld.daemon.control.RegionControl(config.sysfsRoot(), s, handoffs::refuseIfHeld));
+                mailbox, new PoisonList(attributes, bus, () -> trace != null && trace.running()),
+                handoffs, new RegionControl(attributes, s, handoffs::refuseIfHeld), new Listing(s, mailbox));
         this.server = new SocketServer(config.socket(), new Dispatcher(services, self, clock), config.limits(),
-                config.exposure());
+                config.exposure(), config.procRoot());
         long period = config.rescanInterval().toMillis();
         timer.scheduleWithFixedDelay(() -> guarded(s::rescan), period, period, TimeUnit.MILLISECONDS);
         if (listener != null) {

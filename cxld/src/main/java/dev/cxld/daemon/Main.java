@@ -1,10 +1,14 @@
 package dev.cxld.daemon;
 
-import dev.cxld.daemon.capture.CaptureCommand;
-import dev.cxld.daemon.capture.MaterializeCommand;
-import dev.cxld.daemon.list.ListCommand;
-import java.nio.file.Path;
+import dev.cxld.daemon.command.CaptureCommand;
+import dev.cxld.daemon.command.CaptureMailboxCommand;
+import dev.cxld.daemon.command.ListCommand;
+import dev.cxld.daemon.command.MaterializeCommand;
+import dev.cxld.daemon.errors.IoErrors;
+import dev.cxld.daemon.sysfs.SysfsAttributes;
 import dev.cxld.protocol.ProjectVersion;
+import dev.cxld.protocol.SocketPath;
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,12 +23,8 @@ import picocli.CommandLine.Spec;
         description = "Userspace CXL management daemon. Without a command, cxld reads the CXL topology from sysfs "
                 + "and serves it as newline-delimited JSON on a Unix socket (see protocol/README.md); cxlctl is "
                 + "its client. The commands below work without a daemon.",
-        subcommands = {ListCommand.class, CaptureCommand.class, MaterializeCommand.class,
-            dev.cxld.daemon.mailbox.CaptureMailboxCommand.class})
+        subcommands = {ListCommand.class, CaptureCommand.class, MaterializeCommand.class, CaptureMailboxCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
-    /** Default socket path; also where cxlctl looks. */
-    public static final String DEFAULT_SOCKET = "/run/cxld/cxld.sock";
-
     @Spec CommandSpec spec;
 
     @picocli.CommandLine.Option(names = "--sysfs-root", paramLabel = "DIR", defaultValue = "/sys",
@@ -32,8 +32,8 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     Path sysfsRoot;
 
     @picocli.CommandLine.Option(names = "--socket", paramLabel = "PATH",
-            defaultValue = "${env:CXLD_SOCKET:-" + DEFAULT_SOCKET + "}",
-            description = "Unix socket to serve (default: $CXLD_SOCKET or " + DEFAULT_SOCKET + ")")
+            defaultValue = SocketPath.OPTION_DEFAULT,
+            description = "Unix socket to serve (default: $" + SocketPath.ENVIRONMENT + " or " + SocketPath.DEFAULT + ")")
     Path socket;
 
     @picocli.CommandLine.Option(names = "--max-connections", paramLabel = "N", defaultValue = "64",
@@ -79,9 +79,13 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     Path devRoot;
 
     @picocli.CommandLine.Option(names = "--tracefs", paramLabel = "DIR",
-            description = "tracefs to read CXL trace events from (default: /sys/kernel/tracing when --sysfs-root is"
-                    + " /sys); 'none' to not read them")
+            description = "tracefs to read CXL trace events from (default: kernel/tracing under --sysfs-root when"
+                    + " that is the kernel's sysfs); 'none' to not read them")
     String tracefs;
+
+    @picocli.CommandLine.Option(names = "--proc-root", paramLabel = "DIR", defaultValue = "/proc",
+            description = "procfs, where a client's groups and command name are read (default: ${DEFAULT-VALUE})")
+    Path procRoot;
 
     @Override
     public Integer call() throws java.io.IOException {
@@ -101,11 +105,12 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        boolean live = sysfsRoot.toAbsolutePath().normalize().equals(Path.of("/sys"));
+        // uevents and trace events describe the kernel's own sysfs only, not a captured tree
+        boolean live = SysfsAttributes.isKernelSysfs(sysfsRoot);
         Path trace = tracefs != null ? ("none".equals(tracefs) ? null : Path.of(tracefs))
-                : live ? Path.of("/sys/kernel/tracing") : null;
+                : live ? sysfsRoot.resolve("kernel/tracing") : null;
         Daemon daemon = new Daemon(new Daemon.Config(sysfsRoot, socket, limits, exposure, adminGroup,
-                java.time.Duration.ofSeconds(rescanSeconds), trace, live, devRoot, stateDir));
+                java.time.Duration.ofSeconds(rescanSeconds), trace, live, devRoot, stateDir, procRoot));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 daemon.close();

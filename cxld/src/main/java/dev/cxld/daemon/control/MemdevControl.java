@@ -2,15 +2,14 @@ package dev.cxld.daemon.control;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxld.daemon.errors.Refusal;
 import dev.cxld.daemon.live.Snapshots;
-import dev.cxld.daemon.nativeio.ErrnoException;
-import dev.cxld.daemon.nativeio.NativeFiles;
+import dev.cxld.daemon.sysfs.SysfsAttributes;
 import dev.cxld.protocol.ErrorCode;
 import dev.cxld.protocol.model.Memdev;
 import dev.cxld.protocol.model.Port;
 import dev.cxld.protocol.model.Region;
 import dev.cxld.protocol.model.Topology;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -20,7 +19,9 @@ import java.util.stream.Collectors;
  * region tears the region down, so it is refused unless forced.
  */
 public final class MemdevControl {
-    private final Path driver;
+    private static final String DRIVER = "cxl_mem";
+
+    private final SysfsAttributes sysfs;
     private final Snapshots snapshots;
     private final Guard guard;
 
@@ -29,8 +30,8 @@ public final class MemdevControl {
         void refuseIfHeld(String memdev, String operation);
     }
 
-    public MemdevControl(Path sysfsRoot, Snapshots snapshots, Guard guard) {
-        this.driver = sysfsRoot.resolve("bus/cxl/drivers/cxl_mem");
+    public MemdevControl(SysfsAttributes sysfs, Snapshots snapshots, Guard guard) {
+        this.sysfs = sysfs;
         this.snapshots = snapshots;
         this.guard = guard;
     }
@@ -40,7 +41,7 @@ public final class MemdevControl {
         if (m.enabled()) {
             return result(m, false);
         }
-        write("bind", name, "enable " + name);
+        sysfs.bind(DRIVER, name, "enable " + name);
         return result(after(name, true), true);
     }
 
@@ -64,24 +65,15 @@ public final class MemdevControl {
                     + ": its endpoint " + m.endpoint() + " has " + committed
                     + " committed decoder(s); disabling it tears the region down; force to do it anyway");
         }
-        write("unbind", name, "disable " + name);
+        sysfs.unbind(DRIVER, name, "disable " + name);
         return result(after(name, false), true);
-    }
-
-    private void write(String attribute, String name, String what) {
-        Path file = driver.resolve(attribute);
-        try {
-            NativeFiles.writeAttribute(file, name);
-        } catch (ErrnoException e) {
-            throw Refusal.kernel(what, file, e);
-        }
     }
 
     private Memdev after(String name, boolean enabled) {
         Memdev m = find(snapshots.fresh().topology(), name);
         if (m.enabled() != enabled) {
             throw new Refusal(ErrorCode.KERNEL_ERROR, name + ": the kernel accepted the write to "
-                    + driver.resolve(enabled ? "bind" : "unbind") + " but the memdev is still "
+                    + sysfs.driver(DRIVER, enabled ? "bind" : "unbind") + " but the memdev is still "
                     + (m.enabled() ? "enabled" : "disabled"));
         }
         return m;

@@ -3,9 +3,10 @@ package dev.cxld.daemon.control;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxld.daemon.errors.Refusal;
 import dev.cxld.daemon.live.Snapshots;
-import dev.cxld.daemon.nativeio.ErrnoException;
-import dev.cxld.daemon.nativeio.NativeFiles;
+import dev.cxld.daemon.policy.AttachPolicy;
+import dev.cxld.daemon.sysfs.SysfsAttributes;
 import dev.cxld.protocol.ErrorCode;
 import dev.cxld.protocol.model.Decoder;
 import dev.cxld.protocol.model.DecoderKind;
@@ -13,9 +14,6 @@ import dev.cxld.protocol.model.Mapping;
 import dev.cxld.protocol.model.Memdev;
 import dev.cxld.protocol.model.Region;
 import dev.cxld.protocol.model.Topology;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -40,15 +38,15 @@ public final class RegionControl {
     private static final Logger LOG = LoggerFactory.getLogger(RegionControl.class);
     static final long ALIGN = 256L << 20;
 
-    private final Path devices;
-    private final Path regionDriver;
+    private static final String DRIVER = "cxl_region";
+
+    private final SysfsAttributes sysfs;
     private final Snapshots snapshots;
     private final MemdevControl.Guard guard;
     private final Map<String, Object> rootLocks = new ConcurrentHashMap<>();
 
-    public RegionControl(Path sysfsRoot, Snapshots snapshots, MemdevControl.Guard guard) {
-        this.devices = sysfsRoot.resolve("bus/cxl/devices");
-        this.regionDriver = sysfsRoot.resolve("bus/cxl/drivers/cxl_region");
+    public RegionControl(SysfsAttributes sysfs, Snapshots snapshots, MemdevControl.Guard guard) {
+        this.sysfs = sysfs;
         this.snapshots = snapshots;
         this.guard = guard;
     }
@@ -107,43 +105,57 @@ public final class RegionControl {
                 decoders.add(freeDecoder(now, now.memdev(m.memdev()).orElse(m)));
             }
             Deque<Runnable> undo = new ArrayDeque<>();
-            Path rootDir = devices.resolve(root.decoder());
             String name;
             try {
-                String attr = "create_" + q.type() + "_region";
-                name = read(rootDir.resolve(attr));
-                write(rootDir.resolve(attr), name, "create " + name);
-                undo.push(() -> quietly(rootDir.resolve("delete_region"), name));
-                Path r = devices.resolve(name);
+                Path create = sysfs.device(root.decoder(), "create_" + q.type() + "_region");
+                name = sysfs.read(create);
+                write(create, name, "create " + name);
+                undo.push(() -> quietly(sysfs.device(root.decoder(), "delete_region"), name));
                 if (q.type().equals("pmem")) {
-                    write(r.resolve("uuid"), UUID.randomUUID().toString(), "set the uuid of " + name);
+                    write(sysfs.device(name, "uuid"), UUID.randomUUID().toString(), "set the uuid of " + name);
                 }
-                write(r.resolve("interleave_granularity"), Integer.toString(granularity), "set " + name + "'s granularity");
-                write(r.resolve("interleave_ways"), Integer.toString(ways), "set " + name + "'s ways");
-                write(r.resolve("size"), "0x" + Long.toHexString(perDevice * ways), "size " + name);
+                write(sysfs.device(name, "interleave_granularity"), Integer.toString(granularity),
+                        "set " + name + "'s granularity");
+                write(sysfs.device(name, "interleave_ways"), Integer.toString(ways), "set " + name + "'s ways");
+                write(sysfs.device(name, "size"), "0x" + Long.toHexString(perDevice * ways), "size " + name);
                 for (int i = 0; i < memdevs.size(); i++) {
-                    Path dec = devices.resolve(decoders.get(i));
-                    String mode = read(dec.resolve("mode"));
+                    String dec = decoders.get(i);
+                    String mode = sysfs.read(sysfs.device(dec, "mode"));
                     if (!q.type().equals(mode)) {
-                        write(dec.resolve("mode"), q.type(), "set " + decoders.get(i) + "'s mode");
+                        write(sysfs.device(dec, "mode"), q.type(), "set " + dec + "'s mode");
                     }
-                    write(dec.resolve("dpa_size"), "0x" + Long.toHexString(perDevice), "allocate DPA on " + decoders.get(i));
-                    undo.push(() -> quietly(dec.resolve("dpa_size"), "0"));
-                    Path target = r.resolve("target" + i);
-                    write(target, decoders.get(i), "attach " + decoders.get(i) + " to " + name + " at position " + i);
+                    Path dpa = sysfs.device(dec, "dpa_size");
+                    write(dpa, "0x" + Long.toHexString(perDevice), "allocate DPA on " + dec);
+                    undo.push(() -> quietly(dpa, "0"));
+                    Path target = sysfs.device(name, "target" + i);
+                    write(target, dec, "attach " + dec + " to " + name + " at position " + i);
                     undo.push(() -> quietly(target, ""));
                 }
-                write(r.resolve("commit"), "1", "commit " + name);
-                undo.push(() -> quietly(r.resolve("commit"), "0"));
-                write(regionDriver.resolve("bind"), name, "enable " + name);
+                Path commit = sysfs.device(name, "commit");
+                write(commit, "1", "commit " + name);
+                undo.push(() -> quietly(commit, "0"));
+                sysfs.bind(DRIVER, name, "enable " + name);
             } catch (Refusal failure) {
                 rollback(undo);
-                throw new Refusal(new dev.cxld.protocol.ErrorBody(failure.error().code(),
-                        failure.getMessage() + "; what was written before was undone", failure.error().errno(),
-                        failure.error().errnoName(), failure.error().path(), null, null, null));
+                throw failure.adding("; what was written before was undone");
             }
             LOG.info("created {} ({} x {} under {})", name, ways, perDevice, root.decoder());
             return describe(name);
+        }
+    }
+
+    /**
+     * For attach-region --create: a memdev without any region gets a single-target region of all
+     * its free capacity (ram when it has a volatile partition, else pmem) on the first root decoder
+     * that can map it. A memdev that has a region keeps it; the attach policy then decides as always.
+     */
+    public void createIfNone(String memdev) {
+        Topology t = snapshots.fresh().topology();
+        if (AttachPolicy.decide(t, memdev, java.util.Set.of()) instanceof AttachPolicy.Refused r
+                && r.rule() == AttachPolicy.Rule.NO_REGION) {
+            Memdev m = MemdevControl.find(t, memdev);
+            String type = m.ramSize() != null && m.ramSize() > 0 ? "ram" : "pmem";
+            create(new CreateRequest(null, type, 1, null, null, List.of(memdev)));
         }
     }
 
@@ -158,23 +170,22 @@ public final class RegionControl {
             throw new Refusal(ErrorCode.IN_USE, name + " is enabled: its memory may be in use; disable it first or force");
         }
         synchronized (lock(r.rootDecoder())) {
-            Path dir = devices.resolve(name);
             if (r.enabled()) {
-                write(regionDriver.resolve("unbind"), name, "disable " + name);
+                sysfs.unbind(DRIVER, name, "disable " + name);
             }
             if (Boolean.TRUE.equals(r.committed())) {
-                write(dir.resolve("commit"), "0", "decommit " + name);
+                write(sysfs.device(name, "commit"), "0", "decommit " + name);
             }
             List<String> decoders = new ArrayList<>();
             for (Mapping m : r.mappings()) {
-                write(dir.resolve("target" + m.position()), "", "detach " + m.decoder() + " from " + name);
+                write(sysfs.device(name, "target" + m.position()), "", "detach " + m.decoder() + " from " + name);
                 decoders.add(m.decoder());
             }
-            decoders.sort(Comparator.comparingInt((String d) -> Integer.parseInt(d.substring(d.indexOf('.') + 1))).reversed());
+            decoders.sort(Comparator.comparingLong(Decoder::instanceOf).reversed());
             for (String d : decoders) {
-                write(devices.resolve(d).resolve("dpa_size"), "0", "free the DPA of " + d);
+                write(sysfs.device(d, "dpa_size"), "0", "free the DPA of " + d);
             }
-            write(devices.resolve(r.rootDecoder()).resolve("delete_region"), name, "delete " + name);
+            write(sysfs.device(r.rootDecoder(), "delete_region"), name, "delete " + name);
         }
         LOG.info("destroyed {}", name);
         ObjectNode o = JsonNodeFactory.instance.objectNode();
@@ -187,7 +198,7 @@ public final class RegionControl {
         Region r = region(snapshots.fresh().topology(), name);
         synchronized (lock(r.rootDecoder())) {
             if (!r.enabled()) {
-                write(regionDriver.resolve("bind"), name, "enable " + name);
+                sysfs.bind(DRIVER, name, "enable " + name);
             }
         }
         return describe(name);
@@ -198,7 +209,7 @@ public final class RegionControl {
         guard.refuseIfHeld(name, "disable-region");
         synchronized (lock(r.rootDecoder())) {
             if (r.enabled()) {
-                write(regionDriver.resolve("unbind"), name, "disable " + name);
+                sysfs.unbind(DRIVER, name, "disable " + name);
             }
         }
         return describe(name);
@@ -253,7 +264,7 @@ public final class RegionControl {
     static String freeDecoder(Topology t, Memdev m) {
         return t.decoders().stream().filter(d -> d.kind() == DecoderKind.ENDPOINT && m.endpoint().equals(d.port()))
                 .filter(d -> d.dpaSize() == null || d.dpaSize() == 0)
-                .min(Comparator.comparingInt(d -> Integer.parseInt(d.decoder().substring(d.decoder().indexOf('.') + 1))))
+                .min(Comparator.comparingLong(Decoder::instance))
                 .map(Decoder::decoder)
                 .orElseThrow(() -> new Refusal(ErrorCode.IN_USE, m.memdev() + " has no free endpoint decoder on "
                         + m.endpoint()));
@@ -263,28 +274,13 @@ public final class RegionControl {
         return rootLocks.computeIfAbsent(root, k -> new Object());
     }
 
-    private static String read(Path attribute) {
-        try {
-            return new String(Files.readAllBytes(attribute), StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            throw new Refusal(ErrorCode.KERNEL_ERROR, "read " + attribute + ": " + dev.cxld.daemon.IoErrors.reason(e));
-        }
+    /** Region attributes are written as a line, as ndctl writes them. */
+    private void write(Path attribute, String value, String what) {
+        sysfs.write(attribute, value + "\n", what);
     }
 
-    private static void write(Path attribute, String value, String what) {
-        try {
-            NativeFiles.writeAttribute(attribute, value + "\n");
-        } catch (ErrnoException e) {
-            throw Refusal.kernel(what, attribute, e);
-        }
-    }
-
-    private static void quietly(Path attribute, String value) {
-        try {
-            NativeFiles.writeAttribute(attribute, value + "\n");
-        } catch (ErrnoException e) {
-            LOG.warn("undo: {}", e.getMessage());
-        }
+    private void quietly(Path attribute, String value) {
+        sysfs.tryWrite(attribute, value + "\n").ifPresent(failure -> LOG.warn("undo: {}", failure));
     }
 
     private static void rollback(Deque<Runnable> undo) {

@@ -2,7 +2,11 @@ package dev.cxld.daemon.events;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.cxld.protocol.Event;
+import dev.cxld.daemon.errors.Refusal;
+import dev.cxld.protocol.ErrorCode;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -17,6 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EventBus {
     static final int QUEUE = 1024;
+    /** The sources a monitor may ask for; {@code daemon} events (overflow) reach every monitor. */
+    public static final List<String> SOURCES = List.of(Event.TOPOLOGY, Event.TRACE, Event.HANDOFF);
 
     private final Clock clock;
     private final Set<Subscription> subscribers = new CopyOnWriteArraySet<>();
@@ -40,6 +46,22 @@ public final class EventBus {
         Subscription s = new Subscription(Set.copyOf(sources));
         subscribers.add(s);
         return s;
+    }
+
+    /**
+     * What a monitor asking for {@code asked} (null: every source) subscribes to, in the order
+     * asked, {@code daemon} last; INVALID_ARGUMENT naming an unknown source.
+     */
+    public static List<String> monitorSources(List<String> asked) {
+        Set<String> sources = new LinkedHashSet<>(asked == null ? SOURCES : asked);
+        for (String s : sources) {
+            if (!SOURCES.contains(s)) {
+                throw new Refusal(ErrorCode.INVALID_ARGUMENT, "monitor: unknown source \"" + s + "\"; sources are "
+                        + String.join(", ", SOURCES));
+            }
+        }
+        sources.add(Event.DAEMON);
+        return new ArrayList<>(sources);
     }
 
     public int subscribers() {

@@ -1,12 +1,13 @@
 package dev.cxld.daemon.events;
 
+import dev.cxld.protocol.Numbers;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cxld.daemon.control.Refusal;
-import dev.cxld.daemon.nativeio.ErrnoException;
-import dev.cxld.daemon.nativeio.NativeFiles;
+import dev.cxld.daemon.errors.Refusal;
+import dev.cxld.daemon.sysfs.SysfsAttributes;
 import dev.cxld.protocol.ErrorCode;
 import dev.cxld.protocol.Event;
 import java.nio.file.Path;
@@ -22,12 +23,12 @@ public final class PoisonList {
     private static final long FIRST_MS = 1000;
     private static final long QUIET_MS = 300;
 
-    private final Path sysfsRoot;
+    private final SysfsAttributes sysfs;
     private final EventBus bus;
     private final Supplier<Boolean> traceRunning;
 
-    public PoisonList(Path sysfsRoot, EventBus bus, Supplier<Boolean> traceRunning) {
-        this.sysfsRoot = sysfsRoot;
+    public PoisonList(SysfsAttributes sysfs, EventBus bus, Supplier<Boolean> traceRunning) {
+        this.sysfs = sysfs;
         this.bus = bus;
         this.traceRunning = traceRunning;
     }
@@ -37,16 +38,12 @@ public final class PoisonList {
             throw new Refusal(ErrorCode.UNAVAILABLE, memdev + ": the poison list arrives as trace events, and cxld"
                     + " is not reading them (see trace_events in status)");
         }
-        Path trigger = sysfsRoot.resolve("bus/cxl/devices/" + memdev + "/trigger_poison_list");
+        Path trigger = sysfs.device(memdev, "trigger_poison_list");
         ObjectNode o = JsonNodeFactory.instance.objectNode().put("memdev", memdev);
         ArrayNode errors = o.putArray("media_errors");
         synchronized (this) {
             try (EventBus.Subscription sub = bus.subscribe(Set.of(Event.TRACE))) {
-                try {
-                    NativeFiles.writeAttribute(trigger, "1");
-                } catch (ErrnoException e) {
-                    throw Refusal.kernel(memdev + ": trigger the poison list", trigger, e);
-                }
+                sysfs.write(trigger, "1", memdev + ": trigger the poison list");
                 long wait = FIRST_MS;
                 Event e;
                 while ((e = sub.next(wait)) != null) {
@@ -54,8 +51,8 @@ public final class PoisonList {
                     if ("cxl_poison".equals(e.event()) && memdev.equals(e.name()) && f != null
                             && "List".equals(f.path("trace_type").asText())) {
                         ObjectNode r = errors.addObject();
-                        r.put("offset", Long.decode(f.path("dpa").asText("0")));
-                        r.put("length", Long.decode(f.path("dpa_length").asText("0")));
+                        r.put("offset", Numbers.unsigned(f.path("dpa").asText("0")));
+                        r.put("length", Numbers.unsigned(f.path("dpa_length").asText("0")));
                         r.put("source", f.path("source").asText());
                         if (!f.path("flags").asText().isEmpty()) {
                             r.put("flags", f.path("flags").asText());

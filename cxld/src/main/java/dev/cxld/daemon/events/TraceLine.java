@@ -1,5 +1,7 @@
 package dev.cxld.daemon.events;
 
+import dev.cxld.protocol.Numbers;
+
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxld.protocol.Event;
@@ -30,8 +32,8 @@ public final class TraceLine {
         ObjectNode fields = fields(m.group("rest"));
         ObjectNode data = JsonNodeFactory.instance.objectNode();
         data.put("timestamp", m.group("ts"));
-        data.put("cpu", Integer.parseInt(m.group("cpu")));
-        data.put("pid", Long.parseLong(m.group("pid")));
+        data.put("cpu", Numbers.decimalInt(m.group("cpu")));
+        data.put("pid", Numbers.decimal(m.group("pid")));
         data.put("task", m.group("task").strip());
         data.set("fields", fields);
         String memdev = fields.hasNonNull("memdev") ? fields.get("memdev").asText() : null;
@@ -69,7 +71,7 @@ public final class TraceLine {
             }
             if (!key.isEmpty()) {
                 if (DECIMAL.matcher(value).matches()) {
-                    out.put(key, Long.parseLong(value));
+                    out.put(key, Numbers.decimal(value));
                 } else {
                     out.put(key, value);
                 }

@@ -1,7 +1,7 @@
 package dev.cxld.daemon.handoff;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cxld.daemon.control.Refusal;
+import dev.cxld.daemon.errors.Refusal;
 import dev.cxld.daemon.events.EventBus;
 import dev.cxld.daemon.live.Snapshots;
 import dev.cxld.daemon.policy.AttachPolicy;

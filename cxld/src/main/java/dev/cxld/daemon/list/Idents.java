@@ -1,5 +1,7 @@
 package dev.cxld.daemon.list;
 
+import dev.cxld.protocol.Numbers;
+
 import dev.cxld.daemon.sysfs.SysfsValues;
 import dev.cxld.protocol.model.Decoder;
 import dev.cxld.protocol.model.Memdev;
@@ -37,7 +39,7 @@ final class Idents {
             return null;
         }
         try {
-            return Long.valueOf(m.group(1));
+            return Numbers.decimal(m.group(1));
         } catch (NumberFormatException e) {
             return null;
         }
@@ -45,7 +47,7 @@ final class Idents {
 
     static long id(String name) {
         Matcher m = Pattern.compile("(\\d+)$").matcher(name);
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
+        return m.find() && m.group(1).length() <= 18 ? Numbers.unsignedDecimal(m.group(1)) : -1;
     }
 
     private static boolean idOrName(String word, String prefix, String devname) {
@@ -144,7 +146,7 @@ final class Idents {
                 return true;
             }
             Matcher m = DECODER_ID.matcher(w);
-            return m.find() && d.decoder().equals("decoder" + Long.parseLong(m.group(1)) + "." + Long.parseLong(m.group(2)));
+            return m.find() && d.decoder().equals("decoder" + Numbers.unsignedDecimal(m.group(1)) + "." + Numbers.unsignedDecimal(m.group(2)));
         });
     }
 

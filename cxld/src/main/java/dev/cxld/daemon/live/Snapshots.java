@@ -6,9 +6,6 @@ import dev.cxld.daemon.sysfs.CxlSysfs;
 import dev.cxld.daemon.sysfs.DeviceNames;
 import dev.cxld.protocol.model.Topology;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
@@ -38,7 +35,7 @@ public final class Snapshots implements UeventListener.Sink {
     private final CxlSysfs sysfs;
     private final Clock clock;
     private final EventBus bus;
-    private final Path seqnumFile;
+    private final boolean followUevents;
 
     private CxlSysfs.Reading reading;
     private volatile Taken current;
@@ -74,16 +71,16 @@ public final class Snapshots implements UeventListener.Sink {
     public record Stats(boolean live, long applied, long lastUevent, long uevents, long fullScans, long incremental) {}
 
     /**
-     * @param seqnumFile {@code /sys/kernel/uevent_seqnum} when uevents drive refreshes; null when
-     *     every request rescans (not the live /sys)
+     * @param followUevents uevents drive refreshes, checked against the tree's
+     *     {@code kernel/uevent_seqnum}; false when every request rescans (not a kernel's sysfs)
      */
-    public Snapshots(CxlSysfs sysfs, Clock clock, EventBus bus, Path seqnumFile) {
+    public Snapshots(CxlSysfs sysfs, Clock clock, EventBus bus, boolean followUevents) {
         this.sysfs = sysfs;
         this.clock = clock;
         this.bus = bus;
-        this.seqnumFile = seqnumFile;
+        this.followUevents = followUevents;
         synchronized (this) {
-            applied = seqnumFile == null ? 0 : Math.max(0, kernelSeqnum());
+            applied = followUevents ? Math.max(0, kernelSeqnum()) : 0;
             long started = System.nanoTime();
             reading = sysfs.read();
             fullScans++;
@@ -93,7 +90,7 @@ public final class Snapshots implements UeventListener.Sink {
 
     /** A snapshot of a tree that no uevents describe: every request rescans. */
     public Snapshots(CxlSysfs sysfs, Clock clock, EventBus bus) {
-        this(sysfs, clock, bus, null);
+        this(sysfs, clock, bus, false);
     }
 
     /** The last snapshot taken. */
@@ -107,7 +104,7 @@ public final class Snapshots implements UeventListener.Sink {
      */
     public Taken fresh() {
         long asked = System.nanoTime();
-        if (seqnumFile == null) {
+        if (!followUevents) {
             return refresh(asked, true);
         }
         long kernel = kernelSeqnum();
@@ -173,7 +170,7 @@ public final class Snapshots implements UeventListener.Sink {
     }
 
     public synchronized Stats stats() {
-        return new Stats(seqnumFile != null, applied, lastUevent, uevents, fullScans, incremental);
+        return new Stats(followUevents, applied, lastUevent, uevents, fullScans, incremental);
     }
 
     @Override
@@ -204,9 +201,9 @@ public final class Snapshots implements UeventListener.Sink {
 
     private long kernelSeqnum() {
         try {
-            return Long.parseLong(new String(Files.readAllBytes(seqnumFile), StandardCharsets.US_ASCII).strip());
-        } catch (IOException | NumberFormatException e) {
-            LOG.warn("cannot read {}: {}; rescanning everything", seqnumFile, e.getMessage());
+            return sysfs.ueventSeqnum();
+        } catch (IOException e) {
+            LOG.warn("cannot read the uevent seqnum: {}; rescanning everything", e.getMessage());
             return -1;
         }
     }

@@ -1,5 +1,7 @@
 package dev.cxld.daemon.live;
 
+import dev.cxld.protocol.Numbers;
+
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,7 +44,7 @@ public record Uevent(String action, String devpath, String subsystem, long seqnu
         }
         long seqnum;
         try {
-            seqnum = Long.parseLong(seq);
+            seqnum = Numbers.unsignedDecimal(seq);
         } catch (NumberFormatException e) {
             return Optional.empty();
         }

@@ -1,108 +1,37 @@
 package dev.cxld.daemon.mailbox;
 
-import dev.cxld.daemon.control.Refusal;
-import dev.cxld.daemon.nativeio.ErrnoException;
 import dev.cxld.daemon.nativeio.MemdevDevice;
-import dev.cxld.protocol.ErrorBody;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
- * One memdev's mailbox for the length of one operation: the device node, the kernel's command
- * table for it, and calls that turn each outcome into a typed answer. Not thread-safe: the
- * {@link MailboxService} hands it to one caller at a time.
+ * One memdev's mailbox for the length of one operation: the kernel's command table for it, and
+ * calls that turn each outcome into a typed answer. The seam between the commands cxld offers
+ * ({@link MemdevCommands}: chunking, decoding, errors) and the device ({@link DeviceMailbox});
+ * tests replay payloads captured from guests through it.
  */
-public final class Mailbox implements AutoCloseable {
-    private final String memdev;
-    private final Path node;
-    private final MemdevDevice device;
-    private final int payloadMax;
-    private List<MemdevDevice.CommandInfo> commands;
-
+public interface Mailbox {
     /** What a command gave: its payload, or a clearly stated "not supported". */
-    public sealed interface Answer permits Data, Unsupported {}
+    sealed interface Answer permits Data, Unsupported {}
 
-    public record Data(byte[] bytes) implements Answer {}
+    record Data(byte[] bytes) implements Answer {}
 
     /** Not supported: the kernel does not enable it for this device, or the device said so. */
-    public record Unsupported(String reason) implements Answer {}
+    record Unsupported(String reason) implements Answer {}
 
-    Mailbox(String memdev, Path node, MemdevDevice device, int payloadMax) {
-        this.memdev = memdev;
-        this.node = node;
-        this.device = device;
-        this.payloadMax = payloadMax;
-    }
+    /** The memdev's name ({@code mem0}). */
+    String memdev();
 
-    public String memdev() {
-        return memdev;
-    }
+    /** The largest payload one command may carry (the memdev's {@code payload_max}). */
+    int payloadMax();
 
-    public int payloadMax() {
-        return payloadMax;
-    }
-
-    /** The kernel's command table for this device (QUERY), read once per session. */
-    public List<MemdevDevice.CommandInfo> commands() {
-        if (commands == null) {
-            try {
-                commands = device.query();
-            } catch (ErrnoException e) {
-                throw kernel("query commands", e);
-            }
-        }
-        return commands;
-    }
-
-    /** The slot of {@code c}, or null when the kernel does not know the command at all. */
-    MemdevDevice.CommandInfo info(CommandId c) {
-        return commands().stream().filter(i -> i.id() == c.id).findFirst().orElse(null);
-    }
+    /** The kernel's command table for this device (QUERY). */
+    List<MemdevDevice.CommandInfo> commands();
 
     /**
-     * Sends {@code c}. Output room is the command's fixed size, or payload_max for variable
-     * output (a shorter buffer would silently truncate it). Returns Unsupported when the kernel
-     * has not enabled the command for this device or the device answers "Unsupported"; throws a
-     * {@link Refusal} carrying KERNEL_ERROR (errno) or DEVICE_ERROR (mailbox return code) otherwise.
+     * Sends {@code c} with input {@code in}. Returns Unsupported when the kernel has not enabled
+     * the command for this device or the device answers "Unsupported"; throws a
+     * {@link dev.cxld.daemon.errors.Refusal} carrying KERNEL_ERROR (errno) or DEVICE_ERROR (mailbox
+     * return code) otherwise.
      */
-    public Answer call(CommandId c, byte[] in) {
-        MemdevDevice.CommandInfo info = info(c);
-        if (info == null || (info.flags() & 1) == 0) {
-            return new Unsupported(c.title + " is not enabled by the kernel for " + memdev
-                    + " (the device's Command Effects Log does not list it)");
-        }
-        if ((info.flags() & 2) != 0) {
-            throw new Refusal(ErrorBody.kernel(memdev + ": " + c.title + " is reserved to the kernel: "
-                    + (c == CommandId.SET_LSA || c == CommandId.SET_SHUTDOWN_STATE
-                            ? "the cxl_pmem driver holds this memdev's labels through its nvdimm; unload it"
-                                    + " (modprobe -r cxl_pmem, with no pmem region in use) and try again"
-                            : "the kernel marked it exclusive for its own use"), 16, "EBUSY", node.toString()));
-        }
-        int out = info.sizeOut() == -1 ? payloadMax : info.sizeOut();
-        MemdevDevice.Sent sent;
-        try {
-            sent = device.send(c.id, in, out);
-        } catch (ErrnoException e) {
-            throw kernel(c.title, e);
-        }
-        if (sent.retval() == ReturnCode.UNSUPPORTED) {
-            return new Unsupported(memdev + " answered " + c.title + " with \"Unsupported\"");
-        }
-        if (sent.retval() != ReturnCode.SUCCESS) {
-            throw new Refusal(ErrorBody.device(memdev + ": " + c.title + " failed on the device: "
-                    + ReturnCode.name(sent.retval()) + String.format(" (mailbox return code %#x)", sent.retval()),
-                    c.name(), sent.retval(), ReturnCode.name(sent.retval())));
-        }
-        return new Data(sent.out());
-    }
-
-    private Refusal kernel(String what, ErrnoException e) {
-        return new Refusal(ErrorBody.kernel(memdev + ": " + what + ": " + e.getMessage(), e.errno(), e.errnoName(),
-                node.toString()));
-    }
-
-    @Override
-    public void close() {
-        device.close();
-    }
+    Answer call(CommandId c, byte[] in);
 }

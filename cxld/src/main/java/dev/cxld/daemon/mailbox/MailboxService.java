@@ -1,7 +1,7 @@
 package dev.cxld.daemon.mailbox;
 
 import dev.cxld.daemon.control.MemdevControl;
-import dev.cxld.daemon.control.Refusal;
+import dev.cxld.daemon.errors.Refusal;
 import dev.cxld.daemon.live.Snapshots;
 import dev.cxld.daemon.nativeio.ErrnoException;
 import dev.cxld.daemon.nativeio.MemdevDevice;
@@ -19,7 +19,7 @@ import java.util.function.Function;
  * one mailbox, and a command sequence like a chunked LSA read must not interleave); calls to
  * different devices run in parallel. Nothing here is touched by plain listing.
  */
-public final class MailboxService {
+public final class MailboxService implements Mailboxes {
     private final Path devRoot;
     private final Snapshots snapshots;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
@@ -35,6 +35,7 @@ public final class MailboxService {
      * from the current snapshot (a listing with -I asks once per memdev: one refresh for the whole
      * listing, not one per memdev); a memdev not in it yet is looked up in a fresh one.
      */
+    @Override
     public <T> T with(String memdev, Function<Mailbox, T> work) {
         Memdev m = snapshots.current().topology().memdev(memdev)
                 .orElseGet(() -> MemdevControl.find(snapshots.fresh().topology(), memdev));
@@ -51,7 +52,7 @@ public final class MailboxService {
             } catch (ErrnoException e) {
                 throw new Refusal(ErrorBody.kernel(memdev + ": " + e.getMessage(), e.errno(), e.errnoName(), node.toString()));
             }
-            try (Mailbox mb = new Mailbox(memdev, node, device, payloadMax)) {
+            try (DeviceMailbox mb = new DeviceMailbox(memdev, node, device, payloadMax)) {
                 return work.apply(mb);
             }
         }

@@ -3,10 +3,16 @@ package dev.cxld.daemon.mailbox;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cxld.daemon.control.Refusal;
+import dev.cxld.daemon.errors.Refusal;
+import dev.cxld.daemon.control.MemdevControl;
+import dev.cxld.daemon.live.Snapshots;
 import dev.cxld.daemon.nativeio.MemdevDevice;
+import dev.cxld.daemon.sysfs.SysfsAttributes;
 import dev.cxld.protocol.ErrorCode;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.Base64;
+import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -18,12 +24,15 @@ public final class MemdevCommands {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final byte[] NONE = new byte[0];
 
-    private final MailboxService mailboxes;
-    private final java.nio.file.Path sysfsRoot;
+    private final Mailboxes mailboxes;
+    private final SysfsAttributes sysfs;
+    private final Snapshots snapshots;
 
-    public MemdevCommands(MailboxService mailboxes, java.nio.file.Path sysfsRoot) {
+    /** @param snapshots where label storage sizes come from */
+    public MemdevCommands(Mailboxes mailboxes, SysfsAttributes sysfs, Snapshots snapshots) {
         this.mailboxes = mailboxes;
-        this.sysfsRoot = sysfsRoot;
+        this.sysfs = sysfs;
+        this.snapshots = snapshots;
     }
 
     /** The kernel's command table for the memdev: every command it knows, enabled or not. */
@@ -131,11 +140,38 @@ public final class MemdevCommands {
         return all.toByteArray();
     }
 
+    /** labels-read: {@code length} bytes (null: to the end) from {@code offset}, base64 in {@code data}. */
+    public ObjectNode labelsRead(String memdev, long offset, Long length) {
+        byte[] data = readLabels(memdev, offset, length, lsaSize(memdev));
+        return F.objectNode().put("memdev", memdev).put("offset", offset).put("length", data.length)
+                .put("data", Base64.getEncoder().encodeToString(data));
+    }
+
+    /** labels-write: {@code data} at {@code offset}. */
+    public ObjectNode labelsWrite(String memdev, long offset, byte[] data) {
+        return writeLabels(memdev, offset, data, lsaSize(memdev));
+    }
+
+    /** labels-zero: {@code length} zero bytes (null: to the end) from {@code offset}. */
+    public ObjectNode labelsZero(String memdev, long offset, Long length) {
+        long size = lsaSize(memdev);
+        long n = length != null ? length : Math.max(0, size - offset);
+        if (n > Integer.MAX_VALUE) {
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, "labels-zero: length " + n + " is too large");
+        }
+        return writeLabels(memdev, offset, new byte[(int) n], size);
+    }
+
+    private long lsaSize(String memdev) {
+        Long size = MemdevControl.find(snapshots.fresh().topology(), memdev).labelStorageSize();
+        return size == null ? 0L : size;
+    }
+
     /**
      * Reads {@code length} bytes of the label storage area from {@code offset}, in chunks of
      * payload_max - 8 as ndctl's read-labels does.
      */
-    public byte[] readLabels(String memdev, long offset, Long length, long lsaSize) {
+    byte[] readLabels(String memdev, long offset, Long length, long lsaSize) {
         long len = checkRange(memdev, offset, length, lsaSize);
         return mailboxes.with(memdev, mb -> {
             ByteArrayOutputStream all = new ByteArrayOutputStream();
@@ -156,7 +192,7 @@ public final class MemdevCommands {
     }
 
     /** Writes {@code data} into the label storage area at {@code offset}, chunked like readLabels. */
-    public ObjectNode writeLabels(String memdev, long offset, byte[] data, long lsaSize) {
+    ObjectNode writeLabels(String memdev, long offset, byte[] data, long lsaSize) {
         checkRange(memdev, offset, (long) data.length, lsaSize);
         return mailboxes.with(memdev, mb -> {
             int chunk = mb.payloadMax() - 8;
@@ -231,18 +267,12 @@ public final class MemdevCommands {
      * not "idle") and, while in progress, remaining_size. Left out when the loader has no status.
      */
     private void fwLoader(String memdev, ObjectNode fw) {
-        java.nio.file.Path loader = sysfsRoot.resolve("bus/cxl/devices/" + memdev + "/firmware/" + memdev);
-        try {
-            String status = java.nio.file.Files.readString(loader.resolve("status")).strip();
-            boolean busy = !status.equals("idle");
-            fw.put("fw_update_in_progress", busy);
-            if (busy) {
-                fw.put("remaining_size", Long.parseLong(
-                        java.nio.file.Files.readString(loader.resolve("remaining_size")).strip()));
+        sysfs.firmwareLoader(memdev).ifPresent(l -> {
+            fw.put("fw_update_in_progress", l.inProgress());
+            if (l.inProgress()) {
+                fw.put("remaining_size", l.remainingSize());
             }
-        } catch (java.io.IOException | NumberFormatException e) {
-            // no loader state to report
-        }
+        });
     }
 
     private static ObjectNode head(String memdev, CommandId c) {
@@ -264,11 +294,7 @@ public final class MemdevCommands {
 
     /** The 16 bytes of a UUID in the order the spec stores them. */
     static byte[] uuidBytes(String uuid) {
-        String hex = uuid.replace("-", "");
-        byte[] b = new byte[16];
-        for (int i = 0; i < 16; i++) {
-            b[i] = (byte) Integer.parseInt(hex.substring(2 * i, 2 * i + 2), 16);
-        }
-        return b;
+        UUID u = UUID.fromString(uuid);
+        return ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits()).array();
     }
 }

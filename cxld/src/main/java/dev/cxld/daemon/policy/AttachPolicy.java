@@ -105,7 +105,7 @@ public final class AttachPolicy {
         return t.decoders().stream()
                 .filter(d -> d.kind() == DecoderKind.ENDPOINT && d.port().equals(endpoint))
                 .filter(d -> d.decoder().startsWith("decoder" + id + "."))
-                .sorted(Comparator.comparingInt(d -> Integer.parseInt(d.decoder().substring(d.decoder().indexOf('.') + 1))))
+                .sorted(Comparator.comparingLong(Decoder::instance))
                 .collect(Collectors.toList());
     }
 }

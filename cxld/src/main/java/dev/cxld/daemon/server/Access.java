@@ -4,7 +4,7 @@ import java.util.OptionalLong;
 
 /**
  * Who may change things: root, and members of the admin group (default {@code cxl}), by primary
- * or supplementary group. Everyone else may read (hello, list, status, monitor). Pure.
+ * or supplementary group. Everyone else may use the operations that only read. Pure.
  *
  * @param adminGroup the group's name, for messages
  * @param adminGid its gid; empty when no such group exists (then only root may change things)
@@ -21,10 +21,10 @@ public record Access(String adminGroup, OptionalLong adminGid) {
         return false;
     }
 
-    /** Why {@code p} may not run {@code op}, naming who may. */
-    public String denial(Peer p, String op) {
+    /** Why {@code p} may not run {@code op}, naming who may and what {@code p} may use instead. */
+    public String denial(Peer p, String op, java.util.List<String> reading) {
         return op + " changes the system: it needs root or membership in group " + adminGroup
                 + (adminGid.isPresent() ? "" : " (which does not exist on this host)")
-                + "; " + p.describe() + " may only use hello, list, status and monitor";
+                + "; " + p.describe() + " may only use the operations that read: " + String.join(", ", reading);
     }
 }

@@ -1,10 +1,13 @@
 package dev.cxld.daemon.server;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cxld.daemon.control.Refusal;
+import dev.cxld.daemon.errors.Refusal;
 import dev.cxld.protocol.ErrorCode;
+import dev.cxld.protocol.Json;
 import dev.cxld.protocol.Request;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 /** Typed access to a request's {@code args}; a missing or mistyped argument is INVALID_ARGUMENT. */
@@ -51,6 +54,43 @@ final class Args {
             throw new Refusal(ErrorCode.INVALID_ARGUMENT, op + ": argument \"" + name + "\" must be a non-negative integer");
         }
         return v.asLong();
+    }
+
+    /** An optional non-empty string, null when absent. */
+    String optionalText(String name) {
+        return has(name) ? text(name) : null;
+    }
+
+    /** An optional non-negative integer, null when absent. */
+    Long optionalNumber(String name) {
+        return has(name) ? number(name, 0) : null;
+    }
+
+    /** An optional non-negative integer that fits an int, null when absent. */
+    Integer optionalInt(String name) {
+        Long v = optionalNumber(name);
+        if (v != null && v > Integer.MAX_VALUE) {
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, op + ": argument \"" + name + "\" is too large");
+        }
+        return v == null ? null : v.intValue();
+    }
+
+    /** A required base64 string, decoded. */
+    byte[] base64(String name) {
+        try {
+            return Base64.getDecoder().decode(text(name));
+        } catch (IllegalArgumentException e) {
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, op + ": \"" + name + "\" is not base64: " + e.getMessage());
+        }
+    }
+
+    /** All the arguments as one record of the protocol (ListParams, MemdevDetails); unknown keys ignored. */
+    <T> T as(Class<T> type) {
+        try {
+            return Json.mapper().treeToValue(args == null || args.isNull() ? Json.mapper().createObjectNode() : args, type);
+        } catch (JsonProcessingException e) {
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, op + ": bad arguments: " + e.getOriginalMessage());
+        }
     }
 
     /** An optional boolean, false when absent. */

@@ -1,5 +1,7 @@
 package dev.cxld.daemon.server;
 
+import dev.cxld.protocol.Numbers;
+
 import dev.cxld.daemon.nativeio.PeerCredentials;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
@@ -54,7 +56,7 @@ final class PeerReader {
                 } else if (line.startsWith("Groups:")) {
                     for (String g : line.substring(7).strip().split("\\s+")) {
                         if (!g.isEmpty()) {
-                            groups.add(Long.parseLong(g));
+                            groups.add(Numbers.unsignedDecimal(g));
                         }
                     }
                 }

@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import dev.cxld.daemon.errors.IoErrors;
+import dev.cxld.protocol.ErrorCode;
+import dev.cxld.protocol.Response;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -90,18 +93,27 @@ public final class SocketServer implements AutoCloseable {
         }
     }
 
-    private final PeerReader peers = new PeerReader(Path.of("/proc"));
+    private final PeerReader peers;
 
-    /** Binds {@code path} open to everyone, replacing a stale socket file; refuses when a daemon answers there. */
+    /**
+     * Binds {@code path} open to everyone, replacing a stale socket file; refuses when a daemon
+     * answers there. Peers' groups and names come from {@code /proc}.
+     */
     public SocketServer(Path path, Dispatcher dispatcher, Limits limits) throws IOException {
-        this(path, dispatcher, limits, Exposure.OPEN);
+        this(path, dispatcher, limits, Exposure.OPEN, Path.of("/proc"));
     }
 
-    /** Binds {@code path}, replacing a stale socket file; refuses when a daemon answers there. */
-    public SocketServer(Path path, Dispatcher dispatcher, Limits limits, Exposure exposure) throws IOException {
+    /**
+     * Binds {@code path}, replacing a stale socket file; refuses when a daemon answers there.
+     *
+     * @param procRoot where peers' {@code PID/status} are read ({@code /proc})
+     */
+    public SocketServer(Path path, Dispatcher dispatcher, Limits limits, Exposure exposure, Path procRoot)
+            throws IOException {
         this.path = path;
         this.dispatcher = dispatcher;
         this.limits = limits;
+        this.peers = new PeerReader(procRoot);
         Files.createDirectories(path.toAbsolutePath().getParent());
         if (Files.exists(path)) {
             if (answers(path)) {
@@ -124,7 +136,7 @@ public final class SocketServer implements AutoCloseable {
             server.close();
             Files.deleteIfExists(path);
             throw new IOException(path + ": cannot give the socket group " + exposure.group() + " and mode "
-                    + exposure.mode() + ": " + dev.cxld.daemon.IoErrors.reason(e), e);
+                    + exposure.mode() + ": " + IoErrors.reason(e), e);
         }
         watchdog.scheduleWithFixedDelay(this::closeStalled, 200, 200, TimeUnit.MILLISECONDS);
     }
@@ -184,7 +196,7 @@ public final class SocketServer implements AutoCloseable {
 
     private static void refuse(SocketChannel ch, String why) {
         try (ch) {
-            String line = "{\"ok\":false,\"error\":{\"code\":\"BUSY\",\"message\":\"" + why + "\"}}\n";
+            String line = Dispatcher.failure(ErrorCode.BUSY, why) + "\n";
             ch.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
             LOG.debug("could not refuse a connection: {}", e.getMessage());
@@ -197,19 +209,19 @@ public final class SocketServer implements AutoCloseable {
         ChannelBytes in = new ChannelBytes(ch);
         SocketChannel out = ch;
         try (ch) {
-            String line;
+            RequestLine line;
             while ((line = readLine(in, c)) != null) {
-                if (line.isBlank()) {
+                if (!line.tooLong() && line.text().isBlank()) {
                     continue;
                 }
-                Dispatcher.Reply reply = line.length() > MAX_LINE
-                        ? new Dispatcher.Line("{\"ok\":false,\"error\":{\"code\":\"INVALID_ARGUMENT\",\"message\":\"request longer than "
-                                + MAX_LINE + " bytes\"}}")
-                        : dispatcher.handle(line, c.peer);
+                Dispatcher.Reply reply = line.tooLong()
+                        ? new Dispatcher.Line(Dispatcher.failure(ErrorCode.INVALID_ARGUMENT,
+                                "request longer than " + MAX_LINE + " bytes"))
+                        : dispatcher.handle(line.text(), c.peer);
                 if (reply instanceof Dispatcher.Stream s && c.stream != null) {
                     s.subscription().close();
-                    reply = Dispatcher.encode(dev.cxld.protocol.Response.failure(s.id(),
-                            dev.cxld.protocol.ErrorCode.INVALID_ARGUMENT, "this connection is already monitoring"));
+                    reply = Dispatcher.encode(Response.failure(s.id(), ErrorCode.INVALID_ARGUMENT,
+                            "this connection is already monitoring"));
                 }
                 send(out, c, reply.line());
                 if (reply instanceof Dispatcher.Stream s) {
@@ -289,13 +301,16 @@ public final class SocketServer implements AutoCloseable {
         }
     }
 
+    /** A request line as read: its text, or only that it had more than MAX_LINE bytes. */
+    private record RequestLine(String text, boolean tooLong) {}
+
     /**
-     * A UTF-8 line, cut at MAX_LINE + 1 characters (the rest of an oversized line is skipped);
-     * {@code null} at the end of the stream.
+     * The next UTF-8 line; one of more than MAX_LINE bytes is skipped to its end and reported as
+     * too long. {@code null} at the end of the stream.
      */
-    private static String readLine(ChannelBytes in, Connection c) throws IOException {
+    private static RequestLine readLine(ChannelBytes in, Connection c) throws IOException {
         java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
-        int n = 0;
+        long n = 0;
         int x;
         while ((x = in.read()) >= 0) {
             if (c.lineStarted == 0) {
@@ -303,13 +318,17 @@ public final class SocketServer implements AutoCloseable {
             }
             if (x == '\n') {
                 c.lineStarted = 0;
-                return b.toString(StandardCharsets.UTF_8);
+                return line(b, n);
             }
-            if (n++ <= MAX_LINE) {
+            if (n++ < MAX_LINE) {
                 b.write(x);
             }
         }
-        return b.size() == 0 ? null : b.toString(StandardCharsets.UTF_8);
+        return n == 0 ? null : line(b, n);
+    }
+
+    private static RequestLine line(java.io.ByteArrayOutputStream b, long bytes) {
+        return bytes > MAX_LINE ? new RequestLine(null, true) : new RequestLine(b.toString(StandardCharsets.UTF_8), false);
     }
 
     /** Closes connections idle too long or stuck in the middle of a request line. */

@@ -1,6 +1,8 @@
 package dev.cxld.daemon.sysfs;
 
-import dev.cxld.daemon.IoErrors;
+import dev.cxld.protocol.Numbers;
+
+import dev.cxld.daemon.errors.IoErrors;
 import dev.cxld.protocol.model.Decoder;
 import dev.cxld.protocol.model.DecoderKind;
 import dev.cxld.protocol.model.Dport;
@@ -11,6 +13,7 @@ import dev.cxld.protocol.model.PortKind;
 import dev.cxld.protocol.model.Region;
 import dev.cxld.protocol.model.Topology;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +42,21 @@ public final class CxlSysfs {
 
     public CxlSysfs(Path sysfsRoot) {
         this.root = sysfsRoot;
+    }
+
+    /** Whether {@code kernel/uevent_seqnum} exists: the tree is a kernel's, with uevents to follow. */
+    public boolean hasUeventSeqnum() {
+        return Files.isReadable(root.resolve("kernel/uevent_seqnum"));
+    }
+
+    /** The kernel's uevent sequence number ({@code kernel/uevent_seqnum}). */
+    public long ueventSeqnum() throws IOException {
+        Path f = root.resolve("kernel/uevent_seqnum");
+        try {
+            return SysfsValues.u64(f, new String(Files.readAllBytes(f), StandardCharsets.US_ASCII).strip());
+        } catch (SysfsFormatException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     /** Reads everything. */
@@ -194,7 +212,7 @@ public final class CxlSysfs {
                 if (alias == null) {
                     alias = target.linkName("physical_node");
                 }
-                dports.add(new Dport(dportName, alias, Long.parseLong(m.group(1))));
+                dports.add(new Dport(dportName, alias, Numbers.unsignedDecimal(m.group(1))));
             }
         }
         dports.sort((a, b) -> Long.compare(a.id(), b.id()));

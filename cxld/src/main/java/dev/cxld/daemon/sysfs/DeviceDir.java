@@ -1,6 +1,6 @@
 package dev.cxld.daemon.sysfs;
 
-import dev.cxld.daemon.IoErrors;
+import dev.cxld.daemon.errors.IoErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;

@@ -1,5 +1,7 @@
 package dev.cxld.daemon.sysfs;
 
+import dev.cxld.protocol.Numbers;
+
 import java.util.Comparator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,7 +38,7 @@ public final class DeviceNames {
         if (!m.matches()) {
             throw new IllegalArgumentException("not a decoder name: " + decoder);
         }
-        return Long.parseLong(m.group(1));
+        return Numbers.unsignedDecimal(m.group(1));
     }
 
     /** The id of a port: {@code endpoint3} → 3. */
@@ -45,7 +47,7 @@ public final class DeviceNames {
         if (!m.matches()) {
             throw new IllegalArgumentException("not a port name: " + port);
         }
-        return Long.parseLong(m.group(2));
+        return Numbers.unsignedDecimal(m.group(2));
     }
 
     private static String part(String name, int group) {
@@ -54,6 +56,6 @@ public final class DeviceNames {
     }
 
     private static long number(String digits) {
-        return digits.isEmpty() || digits.length() > 18 ? -1 : Long.parseLong(digits);
+        return digits.isEmpty() || digits.length() > 18 ? -1 : Numbers.unsignedDecimal(digits);
     }
 }

@@ -1,5 +1,6 @@
 package dev.cxld.daemon.sysfs;
 
+import dev.cxld.protocol.Numbers;
 import java.nio.file.Path;
 
 /**
@@ -16,19 +17,8 @@ public final class SysfsValues {
 
     /** Unsigned 64-bit value in hex ({@code 0x}) or decimal. */
     public static long u64(Path file, String raw) {
-        String s = strip(raw);
         try {
-            if (s.startsWith("0x") || s.startsWith("0X")) {
-                String digits = s.substring(2);
-                if (!digits.matches("[0-9a-fA-F]+")) {
-                    throw new NumberFormatException();
-                }
-                return Long.parseUnsignedLong(digits, 16);
-            }
-            if (!s.matches("[0-9]+")) {
-                throw new NumberFormatException();
-            }
-            return Long.parseUnsignedLong(s, 10);
+            return Numbers.unsigned(strip(raw));
         } catch (NumberFormatException e) {
             throw new SysfsFormatException(file, raw, "an unsigned 64-bit number");
         }
@@ -37,7 +27,7 @@ public final class SysfsValues {
     /** Signed 32-bit decimal ({@code %d}), e.g. {@code numa_node} = {@code -1}. */
     public static int s32(Path file, String raw) {
         try {
-            return Integer.parseInt(strip(raw));
+            return Numbers.decimalInt(strip(raw));
         } catch (NumberFormatException e) {
             throw new SysfsFormatException(file, raw, "a decimal integer");
         }

@@ -30,7 +30,7 @@ public final class RefreshBenchmark {
         Files.writeString(seqnum, "1\n");
         CxlSysfs sysfs = new CxlSysfs(sys);
         EventBus bus = new EventBus(Clock.systemUTC());
-        Snapshots live = new Snapshots(sysfs, Clock.systemUTC(), bus, seqnum);
+        Snapshots live = new Snapshots(sysfs, Clock.systemUTC(), bus, true);
         Snapshots rescanning = new Snapshots(sysfs, Clock.systemUTC(), bus);
         System.out.printf("tree: %d memdevs, %d decoders, %d regions, %d ports%n",
                 live.current().topology().memdevs().size(), live.current().topology().decoders().size(),

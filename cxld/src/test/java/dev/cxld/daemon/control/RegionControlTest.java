@@ -1,5 +1,9 @@
 package dev.cxld.daemon.control;
 
+import dev.cxld.daemon.sysfs.SysfsAttributes;
+
+import dev.cxld.daemon.errors.Refusal;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,7 +34,7 @@ class RegionControlTest {
     void setUp() throws Exception {
         sys = SysfsFixtures.install("ram3-committed", tmp);
         Snapshots snapshots = new Snapshots(new CxlSysfs(sys), Clock.systemUTC(), new EventBus(Clock.systemUTC()));
-        regions = new RegionControl(sys, snapshots, (name, op) -> {
+        regions = new RegionControl(new SysfsAttributes(sys), snapshots, (name, op) -> {
             if (name.equals(held)) {
                 throw new Refusal(ErrorCode.LOCKED, op + " " + name + " is held");
             }

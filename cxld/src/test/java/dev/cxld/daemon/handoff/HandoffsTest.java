@@ -1,10 +1,12 @@
 package dev.cxld.daemon.handoff;
 
+import dev.cxld.daemon.sysfs.SysfsAttributes;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cxld.daemon.control.MemdevControl;
-import dev.cxld.daemon.control.Refusal;
+import dev.cxld.daemon.errors.Refusal;
 import dev.cxld.daemon.events.EventBus;
 import dev.cxld.daemon.live.Snapshots;
 import dev.cxld.daemon.sysfs.CxlSysfs;
@@ -192,7 +194,7 @@ class HandoffsTest {
     void aHeldMemdevCannotBeDisabledEvenByForce() throws Exception {
         Handoffs hs = handoffs();
         hs.attach("mem2", ALICE);
-        MemdevControl control = new MemdevControl(sys, snapshots, hs::refuseIfHeld);
+        MemdevControl control = new MemdevControl(new SysfsAttributes(sys), snapshots, hs::refuseIfHeld);
         assertThatThrownBy(() -> control.disable("mem2", true)).satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.LOCKED))
                 .hasMessageStartingWith("disable-memdev mem2 would invalidate the handoff of region1 (memdev mem2) to alice");
     }

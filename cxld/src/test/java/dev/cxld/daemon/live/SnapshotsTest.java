@@ -34,7 +34,7 @@ class SnapshotsTest {
         seqnum = sys.resolve("kernel/uevent_seqnum");
         Files.createDirectories(seqnum.getParent());
         Files.writeString(seqnum, "100\n");
-        snapshots = new Snapshots(new CxlSysfs(sys), Clock.systemUTC(), bus, seqnum);
+        snapshots = new Snapshots(new CxlSysfs(sys), Clock.systemUTC(), bus, true);
     }
 
     void write(String device, String attribute, String value) throws IOException {

@@ -3,7 +3,7 @@ package dev.cxld.daemon.mailbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cxld.daemon.control.Refusal;
+import dev.cxld.daemon.errors.Refusal;
 import dev.cxld.daemon.events.EventBus;
 import dev.cxld.daemon.live.Snapshots;
 import dev.cxld.daemon.sysfs.CxlSysfs;

@@ -1,5 +1,11 @@
 package dev.cxld.daemon.server;
 
+import dev.cxld.daemon.control.RegionControl;
+
+import dev.cxld.daemon.list.Listing;
+
+import dev.cxld.daemon.sysfs.SysfsAttributes;
+
 import dev.cxld.daemon.control.MemdevControl;
 import dev.cxld.daemon.events.EventBus;
 import dev.cxld.daemon.events.PoisonList;
@@ -30,13 +36,14 @@ public final class TestDispatchers {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        SysfsAttributes attributes = new SysfsAttributes(sys);
+        MemdevCommands mailbox = new MemdevCommands(new MailboxService(sys.resolve("dev"), snapshots), attributes, snapshots);
         Dispatcher.Services services = new Dispatcher.Services(snapshots, bus,
-                new MemdevControl(sys, snapshots, handoffs::refuseIfHeld), access,
+                new MemdevControl(attributes, snapshots, handoffs::refuseIfHeld), access,
                 () -> new Status.Live(snapshots.stats(), "off", 30, bus.subscribers(), "disabled: test", access.adminGroup(),
                         handoffs.status()),
-                new MemdevCommands(new MailboxService(sys.resolve("dev"), snapshots), sys),
-                new PoisonList(sys, bus, () -> false), handoffs,
-                new dev.cxld.daemon.control.RegionControl(sys, snapshots, handoffs::refuseIfHeld));
+                mailbox, new PoisonList(attributes, bus, () -> false), handoffs,
+                new RegionControl(attributes, snapshots, handoffs::refuseIfHeld), new Listing(snapshots, mailbox));
         return new Dispatcher(services, self, Clock.systemUTC());
     }
 }

@@ -1,6 +1,6 @@
 package dev.cxld.daemon.testing;
 
-import dev.cxld.daemon.capture.CaptureTree;
+import dev.cxld.daemon.sysfs.capture.CaptureTree;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URISyntaxException;

@@ -1,5 +1,6 @@
 package dev.cxld.protocol.model;
 
+import dev.cxld.protocol.Numbers;
 import java.util.List;
 
 /**
@@ -51,5 +52,15 @@ public record Decoder(
     public Decoder {
         targets = targets == null ? null : List.copyOf(targets);
         errors = List.copyOf(errors);
+    }
+
+    /** Y of {@code decoderX.Y}: a port's decoders are programmed and freed in this order. */
+    public long instance() {
+        return instanceOf(decoder);
+    }
+
+    /** Y of a decoder name {@code decoderX.Y}. */
+    public static long instanceOf(String decoderName) {
+        return Numbers.unsignedDecimal(decoderName.substring(decoderName.indexOf('.') + 1));
     }
 }

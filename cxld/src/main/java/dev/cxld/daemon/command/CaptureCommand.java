@@ -1,5 +1,9 @@
-package dev.cxld.daemon.capture;
+package dev.cxld.daemon.command;
 
+import dev.cxld.daemon.sysfs.capture.SysfsCapture;
+import dev.cxld.daemon.sysfs.capture.CaptureManifest;
+import dev.cxld.daemon.sysfs.capture.ManifestEntry;
+import dev.cxld.daemon.sysfs.capture.AttributeReader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

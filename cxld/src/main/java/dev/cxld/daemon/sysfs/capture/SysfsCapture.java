@@ -1,6 +1,6 @@
-package dev.cxld.daemon.capture;
+package dev.cxld.daemon.sysfs.capture;
 
-import dev.cxld.daemon.IoErrors;
+import dev.cxld.daemon.errors.IoErrors;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;

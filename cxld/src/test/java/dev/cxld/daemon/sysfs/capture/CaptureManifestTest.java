@@ -1,9 +1,9 @@
-package dev.cxld.daemon.capture;
+package dev.cxld.daemon.sysfs.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cxld.daemon.capture.ManifestEntry.Kind;
+import dev.cxld.daemon.sysfs.capture.ManifestEntry.Kind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

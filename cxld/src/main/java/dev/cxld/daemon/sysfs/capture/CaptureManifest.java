@@ -1,6 +1,6 @@
-package dev.cxld.daemon.capture;
+package dev.cxld.daemon.sysfs.capture;
 
-import dev.cxld.daemon.capture.ManifestEntry.Kind;
+import dev.cxld.daemon.sysfs.capture.ManifestEntry.Kind;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

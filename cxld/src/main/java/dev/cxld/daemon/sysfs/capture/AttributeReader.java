@@ -1,4 +1,4 @@
-package dev.cxld.daemon.capture;
+package dev.cxld.daemon.sysfs.capture;
 
 import java.io.IOException;
 import java.io.InputStream;

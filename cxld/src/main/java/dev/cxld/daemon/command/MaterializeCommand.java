@@ -1,5 +1,7 @@
-package dev.cxld.daemon.capture;
+package dev.cxld.daemon.command;
 
+import dev.cxld.daemon.sysfs.capture.CaptureTree;
+import dev.cxld.daemon.sysfs.capture.CaptureManifest;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

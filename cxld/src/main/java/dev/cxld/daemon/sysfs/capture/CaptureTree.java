@@ -1,4 +1,6 @@
-package dev.cxld.daemon.capture;
+package dev.cxld.daemon.sysfs.capture;
+
+import dev.cxld.protocol.Numbers;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -71,7 +73,12 @@ public final class CaptureTree {
 
     /** Sets the permission bits of {@code file} from an octal string such as {@code 0200}. */
     static void setMode(Path file, String mode) throws IOException {
-        int m = Integer.parseInt(mode, 8);
+        int m;
+        try {
+            m = Numbers.octal(mode);
+        } catch (NumberFormatException e) {
+            throw new IOException(file + ": mode " + e.getMessage());
+        }
         StringBuilder rwx = new StringBuilder();
         String letters = "rwxrwxrwx";
         for (int i = 0; i < 9; i++) {

@@ -1,4 +1,4 @@
-package dev.cxld.daemon;
+package dev.cxld.daemon.errors;
 
 import java.io.IOException;
 import java.nio.file.FileSystemException;

@@ -1,0 +1,6 @@
+/**
+ * Services that change the kernel's CXL state on request: memdev enable/disable (driver bind and
+ * unbind) and the region lifecycle (create, destroy, enable, disable, rollback of a failed create).
+ * They decide from snapshots and write through {@code sysfs.SysfsAttributes} only.
+ */
+package dev.cxld.daemon.control;

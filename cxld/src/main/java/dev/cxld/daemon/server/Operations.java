@@ -1,0 +1,109 @@
+package dev.cxld.daemon.server;
+
+import static dev.cxld.daemon.server.Operation.changes;
+import static dev.cxld.daemon.server.Operation.reads;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxld.daemon.control.RegionControl;
+import dev.cxld.daemon.events.EventBus;
+import dev.cxld.daemon.handoff.Handoff;
+import dev.cxld.daemon.live.Snapshots;
+import dev.cxld.protocol.Json;
+import dev.cxld.protocol.ListParams;
+import dev.cxld.protocol.MemdevDetails;
+import dev.cxld.protocol.ProjectVersion;
+import dev.cxld.protocol.Request;
+import dev.cxld.protocol.Response;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The operation table: every operation cxld serves, declared once with whether it only reads and
+ * what handles it. Handlers only route: they take the arguments out of the request, call the
+ * service that owns the operation, and wrap its answer. Reading operations come first, in the
+ * order {@code hello} lists them.
+ */
+final class Operations {
+    private Operations() {}
+
+    static Map<String, Operation> table(Dispatcher.Services s, Status.Daemon self, Clock clock) {
+        List<Operation> ops = List.of(
+                reads(Request.HELLO, c -> {
+                    ObjectNode hello = Json.mapper().createObjectNode();
+                    hello.put("daemon", "cxld");
+                    hello.put("version", ProjectVersion.get());
+                    hello.put("protocol", Response.PROTOCOL_VERSION);
+                    hello.put("may_change", s.access().mayChange(c.peer()));
+                    return c.ok(hello);
+                }),
+                reads(Request.LIST, c -> c.ok(s.listing().list(c.args().as(ListParams.class),
+                        c.args().as(MemdevDetails.class)))),
+                reads(Request.STATUS, c -> {
+                    Snapshots.Taken t = s.snapshots().fresh();
+                    return c.ok(Status.of(self, t.topology(), t.at(), clock.instant(), s.live().get()));
+                }),
+                reads(Request.MONITOR, c -> {
+                    List<String> sources = EventBus.monitorSources(c.args().texts("sources", null));
+                    EventBus.Subscription sub = s.events().subscribe(Set.copyOf(sources));
+                    ObjectNode result = Json.mapper().createObjectNode();
+                    ArrayNode a = result.putArray("sources");
+                    sources.forEach(a::add);
+                    return new Dispatcher.Stream(c.ok(result).line(), c.request().id(), sub);
+                }),
+                reads(Request.MAILBOX_COMMANDS, c -> c.ok(s.mailbox().commands(c.args().text("memdev")))),
+                reads(Request.IDENTIFY, c -> c.ok(s.mailbox().identify(c.args().text("memdev")))),
+                reads(Request.HEALTH, c -> c.ok(s.mailbox().health(c.args().text("memdev")))),
+                reads(Request.PARTITION, c -> c.ok(s.mailbox().partition(c.args().text("memdev")))),
+                reads(Request.FW_INFO, c -> c.ok(s.mailbox().firmware(c.args().text("memdev")))),
+                reads(Request.ALERT_CONFIG, c -> c.ok(s.mailbox().alertConfig(c.args().text("memdev")))),
+                reads(Request.LOGS, c -> c.ok(s.mailbox().logs(c.args().text("memdev")))),
+                reads(Request.TIMESTAMP, c -> c.ok(s.mailbox().timestamp(c.args().text("memdev")))),
+                reads(Request.SHUTDOWN_STATE, c -> c.ok(s.mailbox().shutdownState(c.args().text("memdev")))),
+                reads(Request.LABELS_READ, c -> c.ok(s.mailbox().labelsRead(c.args().text("memdev"),
+                        c.args().number("offset", 0), c.args().optionalNumber("length")))),
+                reads(Request.POISON, c -> c.ok(s.poison().list(c.args().text("memdev")))),
+
+                changes(Request.ENABLE_MEMDEV, c -> c.ok(s.memdevs().enable(c.args().text("memdev")))),
+                changes(Request.DISABLE_MEMDEV, c -> c.ok(s.memdevs().disable(c.args().text("memdev"),
+                        c.args().flag("force")))),
+                changes(Request.LABELS_WRITE, c -> c.ok(s.mailbox().labelsWrite(c.args().text("memdev"),
+                        c.args().number("offset", 0), c.args().base64("data")))),
+                changes(Request.LABELS_ZERO, c -> c.ok(s.mailbox().labelsZero(c.args().text("memdev"),
+                        c.args().number("offset", 0), c.args().optionalNumber("length")))),
+                changes(Request.ATTACH_REGION, c -> {
+                    String memdev = c.args().text("memdev");
+                    if (c.args().flag("create")) {
+                        s.regions().createIfNone(memdev);
+                    }
+                    return c.ok(Json.mapper().valueToTree(s.handoffs().attach(memdev, holder(c))));
+                }),
+                changes(Request.DETACH_REGION, c -> c.ok(Json.mapper().valueToTree(
+                        s.handoffs().detach(c.args().text("target"))))),
+                changes(Request.CREATE_REGION, c -> c.ok(s.regions().create(new RegionControl.CreateRequest(
+                        c.args().optionalText("root"), c.args().text("type"), c.args().optionalInt("ways"),
+                        c.args().optionalInt("granularity"), c.args().optionalNumber("size"),
+                        c.args().texts("memdevs", List.of()))))),
+                changes(Request.DESTROY_REGION, c -> c.ok(s.regions().destroy(c.args().text("region"),
+                        c.args().flag("force")))),
+                changes(Request.ENABLE_REGION, c -> c.ok(s.regions().enable(c.args().text("region")))),
+                changes(Request.DISABLE_REGION, c -> c.ok(s.regions().disable(c.args().text("region")))));
+        Map<String, Operation> table = new LinkedHashMap<>();
+        for (Operation op : ops) {
+            if (table.put(op.name(), op) != null) {
+                throw new IllegalStateException("operation " + op.name() + " is declared twice");
+            }
+        }
+        return table;
+    }
+
+    /** Who asks for a handoff: the peer, and the owner label it gave. */
+    private static Handoff.Holder holder(Operation.Call c) {
+        Peer p = c.peer();
+        return new Handoff.Holder(p.uid(), p.user(), p.pid() > 0 ? p.pid() : null, p.comm(),
+                c.args().optionalText("owner"));
+    }
+}

@@ -1,0 +1,81 @@
+package dev.cxld.daemon.sysfs;
+
+import dev.cxld.daemon.errors.IoErrors;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A tracefs instance of cxld's own ({@code <tracefs>/instances/cxld}) with the kernel's CXL trace
+ * events ({@code events/cxl/*}) enabled in it, so neither the global trace buffer nor another
+ * reader (rasdaemon, {@code cxl monitor}) is disturbed. The tracefs root is injected
+ * ({@code /sys/kernel/tracing} on a host).
+ */
+public final class TracefsInstance {
+    private static final Logger LOG = LoggerFactory.getLogger(TracefsInstance.class);
+
+    private final Path instance;
+
+    private TracefsInstance(Path instance) {
+        this.instance = instance;
+    }
+
+    /** Where the instance is. */
+    public Path path() {
+        return instance;
+    }
+
+    /** Creates (or reuses) the instance and enables the CXL events in it; IOException says why not. */
+    public static TracefsInstance open(Path tracefs) throws IOException {
+        Path instance = tracefs.resolve("instances/cxld");
+        if (!Files.isDirectory(tracefs.resolve("instances"))) {
+            throw new IOException("no tracefs at " + tracefs);
+        }
+        try {
+            Files.createDirectory(instance);
+        } catch (FileAlreadyExistsException e) {
+            LOG.info("reusing trace instance {} (left by an earlier cxld)", instance);
+        } catch (IOException e) {
+            throw new IOException("cannot set up " + instance + ": " + IoErrors.reason(e), e);
+        }
+        Path enable = instance.resolve("events/cxl/enable");
+        if (!Files.exists(enable)) {
+            throw new IOException("this kernel has no cxl trace events");
+        }
+        try {
+            Files.writeString(enable, "1\n");
+        } catch (IOException e) {
+            throw new IOException("cannot set up " + instance + ": " + IoErrors.reason(e), e);
+        }
+        return new TracefsInstance(instance);
+    }
+
+    /**
+     * The instance's {@code trace_pipe}, line by line. Reads through a FileChannel, so
+     * interrupting the reading thread ends a read that waits for events
+     * ({@link java.nio.channels.ClosedByInterruptException}).
+     */
+    public BufferedReader pipe() throws IOException {
+        FileChannel ch = FileChannel.open(instance.resolve("trace_pipe"), StandardOpenOption.READ);
+        return new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+    }
+
+    /** Disables the events and removes the instance; a failure is logged, not thrown. */
+    public void remove() {
+        try {
+            Files.writeString(instance.resolve("events/cxl/enable"), "0\n");
+            Files.delete(instance);
+        } catch (IOException e) {
+            LOG.warn("could not remove trace instance {}: {}", instance, IoErrors.reason(e));
+        }
+    }
+}
