@@ -44,6 +44,17 @@ class DispatcherTest {
     }
 
     @Test
+    void aNullRequestIsMalformedLikeAnyOther() throws IOException {
+        JsonNode r = call(READER, "null");
+        assertThat(code(r)).isEqualTo("INVALID_ARGUMENT");
+        assertThat(r.get("error").get("message").asText())
+                .isEqualTo("request is not a JSON object with id, op and args: it is null");
+        assertThat(code(call(READER, "  null  "))).isEqualTo("INVALID_ARGUMENT");
+        assertThat(code(call(READER, "42"))).isEqualTo("INVALID_ARGUMENT");
+        assertThat(call(READER, "{\"id\":2,\"op\":\"hello\"}").get("ok").asBoolean()).isTrue();
+    }
+
+    @Test
     void readersMayReadButNotChange() throws IOException {
         assertThat(call(READER, "{\"id\":1,\"op\":\"list\"}").get("ok").asBoolean()).isTrue();
         assertThat(call(READER, "{\"id\":1,\"op\":\"status\"}").get("ok").asBoolean()).isTrue();

@@ -129,6 +129,33 @@ class SocketServerTest {
     }
 
     @Test
+    void aNullRequestIsAnsweredAndThePipelineGoesOn() throws Exception {
+        start(Limits.DEFAULT);
+        SocketChannel c = connect();
+        send(c, "null\n{\"id\":2,\"op\":\"hello\"}\n");
+        assertThat(line(c)).isEqualTo("{\"ok\":false,\"error\":{\"code\":\"INVALID_ARGUMENT\","
+                + "\"message\":\"request is not a JSON object with id, op and args: it is null\"}}");
+        assertThat(line(c)).startsWith("{\"id\":2,\"ok\":true");
+    }
+
+    @Test
+    void theLineLimitCountsBytesNotCharacters() throws Exception {
+        start(Limits.DEFAULT);
+        SocketChannel c = connect();
+        // 40,000 characters of two bytes each: 80,000 bytes, over the 65,536-byte limit
+        send(c, "{\"id\":1,\"op\":\"" + "\u00e9".repeat(40_000) + "\"}\n{\"id\":2,\"op\":\"hello\"}\n");
+        assertThat(line(c)).isEqualTo(
+                "{\"ok\":false,\"error\":{\"code\":\"INVALID_ARGUMENT\",\"message\":\"request longer than 65536 bytes\"}}");
+        assertThat(line(c)).startsWith("{\"id\":2,\"ok\":true");
+        // and a line of exactly the limit is read whole, not cut into garbage
+        String op = "\u00e9".repeat((SocketServer.MAX_LINE - "{\"id\":3,\"op\":\"\"}".length()) / 2);
+        String exact = "{\"id\":3,\"op\":\"" + op + "\"}";
+        assertThat(exact.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(SocketServer.MAX_LINE);
+        send(c, exact + "\n");
+        assertThat(line(c)).contains("\"id\":3", "UNKNOWN_OPERATION");
+    }
+
+    @Test
     void malformedRequestsGetErrorsNotHangs() throws Exception {
         start(Limits.DEFAULT);
         SocketChannel c = connect();
