@@ -2,6 +2,7 @@
 # Guest side of MailboxVmIT: mailbox commands through cxld against the emulated devices, beside
 # ndctl's view of the same devices. Into $CXLVM_OUT:
 #   ndctl-*.json / cxlctl-*.json    `cxl list` and `cxlctl list` with the same flags (see flags.txt)
+#   cxld-*.json                     `cxld list` with them: no daemon, the mailbox opened by cxld list
 #   <command>.json                  cxlctl identify|partition|fw-info|logs|timestamp|commands|health mem0
 #   errno.txt                       ErrnoProbe: what the kernel answers to bad ioctls
 #   labels.txt                      (pmem2) the label round trip, step by step
@@ -16,6 +17,7 @@ while read -r flags; do
     n=$((n + 1))
     cxl list $flags > "$O/ndctl-$n.json" 2> "$O/ndctl-$n.err"
     cli/bin/cxlctl list $flags > "$O/cxlctl-$n.json" 2> "$O/cxlctl-$n.err"
+    cxld/bin/cxld list $flags > "$O/cxld-$n.json" 2> "$O/cxld-$n.err"
 done < "$O/flags.txt"
 for c in identify partition fw-info logs timestamp commands health; do
     cli/bin/cxlctl $c mem0 > "$O/$c.json" 2> "$O/$c.err"

@@ -1,7 +1,7 @@
 package dev.cxld.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static dev.cxld.daemon.testing.Prerequisites.require;
 
 import dev.cxld.daemon.Daemon;
 import dev.cxld.daemon.sysfs.capture.CaptureTree;
@@ -41,9 +41,9 @@ class AuthorizationTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run cxlctl as another user");
-        assumeTrue(new File("/usr/bin/setpriv").canExecute(), "needs setpriv (util-linux)");
-        assumeTrue(Files.readString(Path.of("/etc/group")).contains("\n" + GROUP + ":x:" + GID + ":"),
+        require("root".equals(System.getProperty("user.name")), "needs root to run cxlctl as another user");
+        require(new File("/usr/bin/setpriv").canExecute(), "needs setpriv (util-linux)");
+        require(Files.readString(Path.of("/etc/group")).contains("\n" + GROUP + ":x:" + GID + ":"),
                 "needs group " + GROUP + " with gid " + GID);
         // a directory nobody can read: the socket, and a copy of this test's class path for cxlctl
         home = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "cxld-auth-" + ProcessHandle.current().pid()));
@@ -149,6 +149,54 @@ class AuthorizationTest {
         assertThat(denied.err()).contains("disable-memdev changes the system: it needs root or membership in group users")
                 .contains("(uid 65534, pid ");
         assertThat(Files.readString(tmp.resolve("open/bus/cxl/drivers/cxl_mem/unbind"))).as("nothing written").isEmpty();
+    }
+
+    /**
+     * Every operation of the protocol, sent as nobody over one real connection (a client JVM under
+     * setpriv, so the credentials are the kernel's): the reading ones are served, every other one
+     * is PERMISSION_DENIED and writes nothing.
+     */
+    @Test
+    void everyOperationAsARealUnprivilegedPeer() throws Exception {
+        Path socket = daemon("walk", SocketServer.Exposure.OPEN);
+        List<String> ops = new ArrayList<>();
+        for (java.lang.reflect.Field f : dev.cxld.protocol.Request.class.getFields()) {
+            if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
+                ops.add((String) f.get(null));
+            }
+        }
+        ops.remove("monitor");
+        ops.add("monitor"); // last: its stream would interleave with later answers
+        StringBuilder requests = new StringBuilder();
+        for (String op : ops) {
+            requests.append("{\"id\":\"").append(op).append("\",\"op\":\"").append(op).append("\",\"args\":{\"memdev\":\"mem2\","
+                    + "\"region\":\"region1\",\"target\":\"mem2\",\"type\":\"ram\",\"memdevs\":[\"mem2\"],\"data\":\"AAAA\","
+                    + "\"force\":true}}\n");
+        }
+        List<String> cmd = List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+                "-cp", Files.readString(classpath), "dev.cxld.cli.RawClient", socket.toString());
+        Process p = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true).start();
+        try (var in = p.getOutputStream()) {
+            in.write(requests.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join("\n", lines)).isZero();
+        assertThat(lines).hasSize(ops.size());
+        for (String line : lines) {
+            var reply = dev.cxld.protocol.Json.mapper().readTree(line);
+            String op = reply.get("id").asText();
+            String code = reply.path("error").path("code").asText();
+            if (dev.cxld.daemon.testing.ReadingOperations.ALL.contains(op)) {
+                assertThat(code).as(op + ": " + line).isNotEqualTo("PERMISSION_DENIED");
+            } else {
+                assertThat(code).as(op + ": " + line).isEqualTo("PERMISSION_DENIED");
+                assertThat(reply.path("error").path("message").asText()).contains("(uid 65534, pid ");
+            }
+        }
+        assertThat(Files.readString(tmp.resolve("walk/bus/cxl/drivers/cxl_mem/unbind"))).as("nothing written").isEmpty();
+        assertThat(tmp.resolve("walk-state/handoffs.json")).as("no handoff recorded").doesNotExist();
     }
 
     @Test

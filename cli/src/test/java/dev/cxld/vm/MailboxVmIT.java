@@ -39,6 +39,11 @@ class MailboxVmIT {
             assertThat(ours).as(topology + " list " + flags.get(n - 1)).isEqualTo(ndctl);
             assertThat(ours.toString()).contains("partition_info");
             assertThat(read("cxlctl-" + n + ".err")).isEqualTo(read("ndctl-" + n + ".err"));
+            // cxld list takes the same options and opens the mailboxes itself
+            JsonNode direct = NdctlOutput.sorted(NdctlOutput.without(NdctlOutput.parse(read("cxld-" + n + ".json")),
+                    NdctlOutput.NEWER_THAN_76));
+            assertThat(direct).as(topology + " cxld list " + flags.get(n - 1)).isEqualTo(ndctl);
+            assertThat(read("cxld-" + n + ".err")).isEqualTo(read("ndctl-" + n + ".err"));
         }
 
         JsonNode identify = json("identify.json");

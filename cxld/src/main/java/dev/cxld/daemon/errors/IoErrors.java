@@ -12,6 +12,16 @@ public final class IoErrors {
         if (e instanceof FileSystemException && ((FileSystemException) e).getReason() != null) {
             return ((FileSystemException) e).getReason();
         }
+        // the JDK leaves the reason out of these three and puts the file name in the message
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "No such file or directory";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "Permission denied";
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return "File exists";
+        }
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
@@ -19,7 +29,7 @@ public final class IoErrors {
     public static String describe(IOException e) {
         if (e instanceof FileSystemException && ((FileSystemException) e).getFile() != null) {
             FileSystemException f = (FileSystemException) e;
-            return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : f.getClass().getSimpleName());
+            return f.getFile() + ": " + reason(f);
         }
         return reason(e);
     }

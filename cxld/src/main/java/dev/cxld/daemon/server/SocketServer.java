@@ -96,14 +96,6 @@ public final class SocketServer implements AutoCloseable {
     private final PeerReader peers;
 
     /**
-     * Binds {@code path} open to everyone, replacing a stale socket file; refuses when a daemon
-     * answers there. Peers' groups and names come from {@code /proc}.
-     */
-    public SocketServer(Path path, Dispatcher dispatcher, Limits limits) throws IOException {
-        this(path, dispatcher, limits, Exposure.OPEN, Path.of("/proc"));
-    }
-
-    /**
      * Binds {@code path}, replacing a stale socket file; refuses when a daemon answers there.
      *
      * @param procRoot where peers' {@code PID/status} are read ({@code /proc})

@@ -3,7 +3,7 @@ package dev.cxld.daemon.nativeio;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cxld.daemon.testing.Processes;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static dev.cxld.daemon.testing.Prerequisites.require;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -53,8 +53,8 @@ class UapiLayoutTest {
 
     @Test
     void offsetsAndIoctlNumbersMatchTheKernelHeader() throws Exception {
-        assumeTrue(new File("/usr/bin/gcc").canExecute(), "needs gcc (test/install-deps installs it)");
-        assumeTrue(new File("/usr/include/linux/cxl_mem.h").exists(), "needs linux-libc-dev's linux/cxl_mem.h");
+        require(new File("/usr/bin/gcc").canExecute(), "needs gcc (test/install-deps installs it)");
+        require(new File("/usr/include/linux/cxl_mem.h").exists(), "needs linux-libc-dev's linux/cxl_mem.h");
         Files.writeString(tmp.resolve("probe.c"), PROBE);
         Processes.run("gcc", "-o", tmp.resolve("probe").toString(), tmp.resolve("probe.c").toString());
         Map<String, Long> v = new HashMap<>();

@@ -1,7 +1,7 @@
 package dev.cxld.daemon.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static dev.cxld.daemon.testing.Prerequisites.require;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +22,7 @@ class SystemdUnitTest {
 
     @Test
     void theUnitVerifiesCleanly() throws Exception {
-        assumeTrue(new File("/usr/bin/systemd-analyze").canExecute(), "needs systemd-analyze (test/install-deps installs it)");
+        require(new File("/usr/bin/systemd-analyze").canExecute(), "needs systemd-analyze (test/install-deps installs it)");
         // verify checks that ExecStart exists: point it at this checkout's launcher
         Path launcher = UNIT.getParent().getParent().resolve("cxld/bin/cxld");
         Path unit = tmp.resolve("cxld.service");

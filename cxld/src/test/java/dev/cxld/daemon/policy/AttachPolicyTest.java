@@ -58,9 +58,7 @@ class AttachPolicyTest {
 
     @Test
     void anUncommittedRegionIsRefused() throws IOException {
-        Path sys = install("ram3-committed");
-        Files.writeString(sys.resolve("bus/cxl/devices/region1").toRealPath().resolve("commit"), "0\n");
-        AttachPolicy.Refused r = refused(AttachPolicy.decide(new CxlSysfs(sys).scan(), "mem2", Set.of()));
+        AttachPolicy.Refused r = mem2After("region1", "commit", "0\n");
         assertThat(r.rule()).isEqualTo(AttachPolicy.Rule.NOT_COMMITTED);
         assertThat(r.message()).startsWith("region1 (the first region of mem2, through decoder4.0) is not committed");
     }
@@ -150,12 +148,17 @@ class AttachPolicyTest {
         assertThat(AttachPolicy.decide(t, "mem2", Set.of())).isInstanceOf(AttachPolicy.Attachable.class);
     }
 
+    /** mem2's decision in ram3-committed after {@code value} was written to {@code device}'s {@code attribute}. */
+    AttachPolicy.Refused mem2After(String device, String attribute, String value) throws IOException {
+        Path sys = install("ram3-committed");
+        Files.writeString(attr(sys, device, attribute), value);
+        return refused(AttachPolicy.decide(new CxlSysfs(sys).scan(), "mem2", Set.of()));
+    }
+
     @Test
     void aCommittedRegionWithoutAnAddressIsNotCommittedEnough() throws IOException {
         // the kernel prints an unset resource as all ones
-        Path sys = install("ram3-committed");
-        Files.writeString(attr(sys, "region1", "resource"), "0xffffffffffffffff\n");
-        AttachPolicy.Refused r = refused(AttachPolicy.decide(new CxlSysfs(sys).scan(), "mem2", Set.of()));
+        AttachPolicy.Refused r = mem2After("region1", "resource", "0xffffffffffffffff\n");
         assertThat(r.rule()).isEqualTo(AttachPolicy.Rule.NOT_COMMITTED);
         assertThat(r.region()).isEqualTo("region1");
     }
@@ -163,9 +166,7 @@ class AttachPolicyTest {
     @Test
     void aRegionStillBeingGivenTargetsIsInterleavedByItsWays() throws IOException {
         // one target attached of two: interleave_ways says 2, so the region is not single-target
-        Path sys = install("ram3-committed");
-        Files.writeString(attr(sys, "region1", "interleave_ways"), "2\n");
-        AttachPolicy.Refused r = refused(AttachPolicy.decide(new CxlSysfs(sys).scan(), "mem2", Set.of()));
+        AttachPolicy.Refused r = mem2After("region1", "interleave_ways", "2\n");
         assertThat(r.rule()).isEqualTo(AttachPolicy.Rule.INTERLEAVED);
         assertThat(r.message()).contains("is interleaved across 2 targets");
     }
@@ -173,9 +174,7 @@ class AttachPolicyTest {
     @Test
     void aDecoderNamingARegionThatIsGoneHasNoRegion() throws IOException {
         // between a region's removal and its decoders' reset, a decoder may still name it
-        Path sys = install("ram3-committed");
-        Files.writeString(attr(sys, "decoder4.0", "region"), "region9\n");
-        AttachPolicy.Refused r = refused(AttachPolicy.decide(new CxlSysfs(sys).scan(), "mem2", Set.of()));
+        AttachPolicy.Refused r = mem2After("decoder4.0", "region", "region9\n");
         assertThat(r.rule()).isEqualTo(AttachPolicy.Rule.NO_REGION);
         assertThat(r.region()).isEqualTo("region9");
         assertThat(r.message()).isEqualTo("mem2: decoder4.0 names region region9, which is not on the CXL bus (it is"

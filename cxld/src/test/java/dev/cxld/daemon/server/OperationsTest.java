@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxld.daemon.events.EventBus;
+import dev.cxld.daemon.testing.ReadingOperations;
 import dev.cxld.daemon.testing.SysfsFixtures;
 import dev.cxld.protocol.Json;
 import dev.cxld.protocol.Request;
@@ -27,10 +28,7 @@ class OperationsTest {
     static final Peer READER = new Peer(1001, 1001, 3, Set.of(), "bob", "bob", "cxlctl");
     static final Peer ADMIN = new Peer(1000, 1000, 2, Set.of(990L), "alice", "alice", "cxlctl");
 
-    /** The operations anyone may use; any other is refused to READER. Changing this list is a security review. */
-    static final List<String> READING = List.of("hello", "list", "status", "monitor", "mailbox-commands", "identify",
-            "health", "partition", "fw-info", "alert-config", "logs", "timestamp", "shutdown-state", "labels-read",
-            "poison");
+    static final List<String> READING = ReadingOperations.ALL;
 
     @TempDir Path tmp;
     Dispatcher dispatcher;

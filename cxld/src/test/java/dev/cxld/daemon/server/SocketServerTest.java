@@ -35,7 +35,7 @@ class SocketServerTest {
         Status.Daemon self = new Status.Daemon("test", Response.PROTOCOL_VERSION, ProcessHandle.current().pid(),
                 Instant.now(), System.getProperty("os.version"), sys.toString());
         Dispatcher dispatcher = TestDispatchers.over(sys, self);
-        server = new SocketServer(tmp.resolve("s"), dispatcher, limits);
+        server = new SocketServer(tmp.resolve("s"), dispatcher, limits, SocketServer.Exposure.OPEN, Path.of("/proc"));
         Thread t = new Thread(server::serve, "test-server");
         t.setDaemon(true);
         t.start();

@@ -1,0 +1,15 @@
+package dev.cxld.daemon.testing;
+
+import java.util.List;
+
+/**
+ * The operations anyone who can connect may use; every other operation needs root or the admin
+ * group. Tests pin the daemon's table to this list: changing it is a security review.
+ */
+public final class ReadingOperations {
+    private ReadingOperations() {}
+
+    public static final List<String> ALL = List.of("hello", "list", "status", "monitor", "mailbox-commands", "identify",
+            "health", "partition", "fw-info", "alert-config", "logs", "timestamp", "shutdown-state", "labels-read",
+            "poison");
+}
