@@ -7,6 +7,10 @@
 #              single-target one (on the third memdev, or on the first memdev's next decoder)
 #   pending    plus one region created but not committed: with its target set, or (ram1, whose
 #              host bridge has a single passthrough decoder already in use) sized without targets
+# and, for ram1 only, the states of a handoff's memory (bus/dax and the memory blocks matter):
+#   kmem       committed, its region's dax device onlined as System RAM by kmem (pending deleted)
+#   devdax     the same taken out of System RAM as daxctl reconfigure-device --mode=devdax does:
+#              blocks offlined, kmem unbound, device_dax bound
 set -e
 . test/vm/guest/lib/regions.sh
 T=$CXLVM_TOPOLOGY
@@ -26,3 +30,24 @@ plan_regions committed
 capture committed
 plan_regions pending
 capture pending
+
+if [ "$T" = ram1 ]; then
+    for r in "$CXL_DEVICES"/region*; do
+        [ "$(cat "$r/commit")" = 0 ] && sysfs_write "$CXL_DEVICES/decoder0.0/delete_region" "$(basename "$r")"
+    done
+    modprobe kmem    # binds the region's dax device at once: it matches kmem by type
+    dax=$(basename "$(ls -d "$CXL_DEVICES"/region*/dax_region*/dax*.* | head -n 1)")
+    [ "$(basename "$(readlink /sys/bus/dax/devices/$dax/driver)")" = kmem ]
+    capture kmem
+    start=$(cat /sys/bus/dax/devices/$dax/resource); size=$(cat /sys/bus/dax/devices/$dax/size)
+    bs=0x$(cat /sys/devices/system/memory/block_size_bytes)
+    for b in /sys/devices/system/memory/memory*; do
+        a=$((0x$(cat "$b/phys_index") * bs))
+        if [ $a -ge $((start)) ] && [ $a -lt $((start + size)) ]; then sysfs_write "$b/state" offline; fi
+    done
+    printf '%s' "$dax" > /sys/bus/dax/drivers/kmem/remove_id
+    printf '%s' "$dax" > /sys/bus/dax/drivers/kmem/unbind
+    printf '%s' "$dax" > /sys/bus/dax/drivers/device_dax/new_id    # binds it (new_id probes)
+    [ "$(basename "$(readlink /sys/bus/dax/devices/$dax/driver)")" = device_dax ]
+    capture devdax
+fi

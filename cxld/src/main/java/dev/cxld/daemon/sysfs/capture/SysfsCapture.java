@@ -31,6 +31,10 @@ import java.util.TreeSet;
  * objects). Links are kept as links, never followed into a full copy, so the walk stays bounded.
  * Attributes without read permission are recorded as write-only and not read; reads that fail are
  * recorded with their error, not dropped.
+ *
+ * <p>Beside the CXL bus: all of {@code bus/dax} (dax devices and their drivers, kmem and
+ * device_dax) and {@code devices/system/memory} (the memory blocks and their state), which decide
+ * whether a region's memory is online as System RAM.
  */
 public final class SysfsCapture {
     /** Attributes bigger than this are recorded as unreadable rather than copied (CDAT, config space fit). */
@@ -74,6 +78,12 @@ public final class SysfsCapture {
                 if (target != null) {
                     walkDeep(target);
                 }
+            }
+        }
+        for (String beside : new String[] {"bus/dax", "devices/system/memory"}) {
+            Path dir = root.resolve(beside);
+            if (Files.isDirectory(dir, NOFOLLOW)) {
+                walkDeep(dir);
             }
         }
         Path uevent = root.resolve("kernel/uevent_seqnum");

@@ -26,8 +26,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CapturedFixturesTest {
     static final Map<String, Integer> MEMDEVS = Map.of("ram1", 1, "ram3", 3, "pmem2", 2, "switch2", 2);
     static final Map<String, Integer> REGIONS = Map.of("empty", 0, "committed", 2, "pending", 3);
-    /** ram1 has one memdev behind a passthrough host-bridge decoder: room for one committed region. */
-    static final Map<String, Integer> RAM1_REGIONS = Map.of("empty", 0, "committed", 1, "pending", 2);
+    /**
+     * ram1 has one memdev behind a passthrough host-bridge decoder: room for one committed region.
+     * Only ram1 is also captured with that region's memory as System RAM (kmem) and taken private
+     * again (devdax), the pending region deleted.
+     */
+    static final Map<String, Integer> RAM1_REGIONS = Map.of("empty", 0, "committed", 1, "pending", 2, "kmem", 1,
+            "devdax", 1);
 
     @TempDir Path tmp;
 
@@ -43,6 +48,8 @@ class CapturedFixturesTest {
                 want.add(t + "-" + s);
             }
         }
+        want.add("ram1-kmem");
+        want.add("ram1-devdax");
         assertThat(SysfsFixtures.names()).containsExactlyInAnyOrderElementsOf(want);
     }
 
