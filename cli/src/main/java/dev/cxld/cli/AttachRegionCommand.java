@@ -36,14 +36,23 @@ final class AttachRegionCommand {
             description = "Hand an accelerator runtime the host physical address range of MEMDEV's region, under the"
                     + " rules of the kernel's cxl_memdev_attach_region(): the first endpoint decoder of MEMDEV that"
                     + " has a region decides; that region must be committed and have exactly one target (not"
-                    + " interleaved), and not be handed off already. cxld then guards it: disabling its memdev is"
+                    + " interleaved), and not be handed off already. Its memory is then made private, as the kernel's"
+                    + " accelerator attach has it: if the region's dax device is System RAM (kmem), cxld offlines its"
+                    + " memory blocks, unbinds kmem and binds device_dax, so no byte of the range is left to the page"
+                    + " allocator, and the holder maps /dev/daxX.Y (private_memory: device, size, align); a block whose"
+                    + " pages cannot be migrated (EBUSY) refuses the attach and every step taken is undone. cxld then"
+                    + " guards it: disabling its memdev is"
                     + " refused (LOCKED) until detach-region; if the kernel takes it away anyway (region deleted or"
                     + " reset, memdev or port unbound, range changed), the handoff is revoked and `cxlctl monitor`"
                     + " reports handoff-revoked. Prints one JSON object: memdev, region, decoder, resource, size,"
-                    + " hpa_range {start, end (inclusive)}, interleave_ways, mode, dax, locked, holder, since."
+                    + " hpa_range {start, end (inclusive)}, interleave_ways, mode, dax, locked, holder, since,"
+                    + " private_memory {dax, device, size, align, driver_before, offlined, system_ram}. What cxld"
+                    + " cannot promise from userspace: the kernel's own lock on the region (regionZ/locked), and that"
+                    + " nobody else with root maps /dev/daxX.Y or onlines the memory again."
                     + " Handoffs survive a daemon restart. Needs root or cxld's admin group.",
             footer = {"", "Exit status: 0 handed off; 10 not attachable (the reason names the region and the rule);"
-                    + " 7 already handed off (the reason names the holder); 4 no such memdev.",
+                    + " 7 already handed off (the reason names the holder), or its memory is online and cannot be"
+                    + " taken back; 8 the kernel refused a step (the file and errno are named); 4 no such memdev.",
                 "", "Example:", "  cxlctl attach-region mem2 --owner my-accelerator | jq .hpa_range"})
     static final class Attach implements Callable<Integer> {
         @Spec CommandSpec spec;
@@ -76,7 +85,10 @@ final class AttachRegionCommand {
     }
 
     @Command(name = "detach-region", mixinStandardHelpOptions = true,
-            description = "End the handoff of a memdev or region, exactly once: the region is no longer guarded."
+            description = "End the handoff of a memdev or region, exactly once: the region is no longer guarded,"
+                    + " and its memory goes back to how it was before attach (System RAM again when it was; see"
+                    + " --keep-devdax). The answer says which (memory) and any step that could not be undone"
+                    + " (restore_errors)."
                     + " A second detach is an error (exit 4) that says the handoff is not there, and why when it"
                     + " was revoked. Needs root or cxld's admin group.",
             footer = {"", "Example:", "  cxlctl detach-region mem2"})
@@ -87,13 +99,20 @@ final class AttachRegionCommand {
         @Parameters(paramLabel = "MEMDEV|REGION", description = "the memdev or region of the handoff")
         String target;
 
+        @Option(names = "--keep-devdax", description = "leave the memory private (its dax device bound to device_dax)"
+                + " instead of giving it back to System RAM")
+        boolean keepDevdax;
+
         @Option(names = "--json", description = "on refusal, also print the error object on stdout")
         boolean json;
 
         @Override
         public Integer call() throws IOException {
-            return print(spec, Request.DETACH_REGION, parent.client().call(Request.DETACH_REGION,
-                    Json.mapper().createObjectNode().put("target", target)), json);
+            ObjectNode args = Json.mapper().createObjectNode().put("target", target);
+            if (keepDevdax) {
+                args.put("keep_devdax", true);
+            }
+            return print(spec, Request.DETACH_REGION, parent.client().call(Request.DETACH_REGION, args), json);
         }
     }
 }

@@ -159,8 +159,24 @@ class DaemonIntegrationTest {
     }
 
     @Test
+    void attachWithoutAKernelToMakeTheMemoryPrivateIsRefusedAndRecordsNothing() throws Exception {
+        start("ram3-committed"); // dax1.0 unbound: it must be bound to device_dax, which a captured tree cannot do
+        StringWriter e = new StringWriter();
+        assertThat(run(new StringWriter(), e, "attach-region", "mem2")).isEqualTo(ExitCodes.KERNEL_ERROR);
+        assertThat(e.toString()).contains("bind dax1.0 to device_dax: the kernel refused: ")
+                .contains(sys.resolve("bus/dax/drivers/device_dax/bind").toString());
+        StringWriter status = new StringWriter();
+        assertThat(run(status, new StringWriter(), "status")).isZero();
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(status.toString()).at("/handoffs/active").size())
+                .as("nothing recorded").isZero();
+    }
+
+    @Test
     void attachRegionHandsOffTheSingleTargetRegionOnceAndDetachReleasesOnce() throws Exception {
         start("ram3-committed");
+        // region1's dax device on device_dax: private already, so a captured tree can take the
+        // handoff (the steps that make memory private need a kernel: PrivateMemoryVmIT)
+        dev.cxld.daemon.testing.SysfsFixtures.bindDax(sys, "region1", "dax1.0", "device_dax");
         StringWriter o = new StringWriter();
         StringWriter e = new StringWriter();
         assertThat(run(o, e, "attach-region", "mem2", "--owner", "accel-0")).as(e.toString()).isZero();
@@ -168,7 +184,10 @@ class DaemonIntegrationTest {
         java.util.List<String> keys = new java.util.ArrayList<>();
         h.fieldNames().forEachRemaining(keys::add);
         assertThat(keys).containsExactly("memdev", "region", "decoder", "resource", "size", "hpa_range",
-                "interleave_ways", "mode", "dax", "locked", "holder", "since");
+                "interleave_ways", "mode", "dax", "locked", "holder", "since", "private_memory");
+        assertThat(h.get("private_memory").toString()).isEqualTo("{\"dax\":\"dax1.0\",\"device\":\""
+                + sys.resolve("dev/dax1.0") + "\",\"size\":268435456,\"align\":2097152,\"driver_before\":\"device_dax\","
+                + "\"offlined\":[],\"system_ram\":false}");
         Path region1 = sys.resolve("bus/cxl/devices/region1").toRealPath();
         long resource = Long.decode(Files.readString(region1.resolve("resource")).strip());
         long size = Long.decode(Files.readString(region1.resolve("size")).strip());
@@ -191,7 +210,10 @@ class DaemonIntegrationTest {
         assertThat(run(status, new StringWriter(), "status")).isZero();
         assertThat(status.toString()).contains("\"handoffs\":{").contains("\"region\":\"region1\"");
 
-        assertThat(run(new StringWriter(), new StringWriter(), "detach-region", "mem2")).isZero();
+        StringWriter detached = new StringWriter();
+        assertThat(run(detached, new StringWriter(), "detach-region", "mem2")).isZero();
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(detached.toString()).get("memory").asText())
+                .as("attach found the memory private and changed nothing").isEqualTo("unchanged");
         StringWriter twice = new StringWriter();
         assertThat(run(new StringWriter(), twice, "detach-region", "mem2")).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(twice.toString()).contains("no handoff of mem2 to release");

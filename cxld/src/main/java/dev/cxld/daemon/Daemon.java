@@ -1,6 +1,7 @@
 package dev.cxld.daemon;
 
 import dev.cxld.daemon.control.MemdevControl;
+import dev.cxld.daemon.control.PrivateMemoryControl;
 import dev.cxld.daemon.control.RegionControl;
 import dev.cxld.daemon.events.EventBus;
 import dev.cxld.daemon.events.PoisonList;
@@ -21,6 +22,7 @@ import dev.cxld.daemon.server.Limits;
 import dev.cxld.daemon.server.SocketServer;
 import dev.cxld.daemon.server.Status;
 import dev.cxld.daemon.sysfs.CxlSysfs;
+import dev.cxld.daemon.sysfs.MemorySysfs;
 import dev.cxld.daemon.sysfs.SysfsAttributes;
 import dev.cxld.protocol.ProjectVersion;
 import dev.cxld.protocol.Response;
@@ -120,7 +122,8 @@ public final class Daemon implements AutoCloseable {
         Snapshots s = snapshots;
         UeventListener l = listener;
         String ls = listenerState;
-        Handoffs handoffs = new Handoffs(new HandoffStore(config.stateDir()), s, bus, clock);
+        Handoffs handoffs = new Handoffs(new HandoffStore(config.stateDir()), s,
+                new PrivateMemoryControl(attributes, new MemorySysfs(config.sysfsRoot()), config.devRoot()), bus, clock);
         MemdevCommands mailbox = new MemdevCommands(new MailboxService(config.devRoot(), s), attributes, s);
         Dispatcher.Services services = new Dispatcher.Services(s, bus,
                 new MemdevControl(attributes, s, handoffs::refuseIfHeld), access,

@@ -20,7 +20,8 @@ public record Handoff(
         String dax,
         boolean locked,
         Holder holder,
-        String since) {
+        String since,
+        @JsonProperty("private_memory") PrivateMemoryState privateMemory) {
 
     /** [start, end], end inclusive. */
     public record Range(long start, long end) {}

@@ -1,6 +1,7 @@
 package dev.cxld.daemon.handoff;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxld.daemon.control.PrivateMemoryControl;
 import dev.cxld.daemon.errors.Refusal;
 import dev.cxld.daemon.events.EventBus;
 import dev.cxld.daemon.live.Snapshots;
@@ -34,6 +35,7 @@ public final class Handoffs {
 
     private final HandoffStore store;
     private final Snapshots snapshots;
+    private final PrivateMemoryControl memory;
     private final EventBus bus;
     private final Clock clock;
     private final List<Handoff> active = new ArrayList<>();
@@ -42,9 +44,11 @@ public final class Handoffs {
     private long newest = Long.MIN_VALUE;
 
     /** Loads the saved handoffs and checks each against the current topology before anyone can ask. */
-    public Handoffs(HandoffStore store, Snapshots snapshots, EventBus bus, Clock clock) throws IOException {
+    public Handoffs(HandoffStore store, Snapshots snapshots, PrivateMemoryControl memory, EventBus bus, Clock clock)
+            throws IOException {
         this.store = store;
         this.snapshots = snapshots;
+        this.memory = memory;
         this.bus = bus;
         this.clock = clock;
         HandoffStore.State s = store.load();
@@ -77,13 +81,16 @@ public final class Handoffs {
         }
         AttachPolicy.Attachable a = (AttachPolicy.Attachable) d;
         Region region = a.region();
+        // no byte of the range may stay System RAM: refused (and undone) otherwise
+        PrivateMemoryControl.Made made = memory.makePrivate(region);
         Handoff h = new Handoff(memdev, region.region(), a.decoder(), a.start(), a.size(),
                 new Handoff.Range(a.start(), a.end()), region.interleaveWays() == null ? 1 : region.interleaveWays(),
                 region.type(), region.daxDevices().isEmpty() ? null : region.daxDevices().get(0), true, holder,
-                clock.instant().toString());
+                clock.instant().toString(), PrivateMemoryState.of(made));
         active.add(h);
         if (!persist()) {
             active.remove(h);
+            memory.undo(region.region(), made.done());
             throw new Refusal(ErrorCode.UNAVAILABLE, "cannot record the handoff of " + region.region() + " in "
                     + store.file() + " (see the daemon log); nothing was handed off");
         }
@@ -92,8 +99,14 @@ public final class Handoffs {
         return h;
     }
 
-    /** Ends the handoff of a memdev or region; a second detach finds nothing and says so. */
-    public synchronized Handoff detach(String memdevOrRegion) {
+    /** What release did: the handoff, and what became of its memory. */
+    public record Released(Handoff handoff, String memory, List<String> restoreErrors) {}
+
+    /**
+     * Ends the handoff of a memdev or region, exactly once (a second detach finds nothing and says
+     * so), and gives its memory back as it was before attach, unless {@code keepDevdax}.
+     */
+    public synchronized Released detach(String memdevOrRegion, boolean keepDevdax) {
         Handoff h = find(memdevOrRegion).orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND, "no handoff of "
                 + memdevOrRegion + " to release" + (active.isEmpty() ? " (none is active)" : "; active: "
                         + active.stream().map(x -> x.region() + " of " + x.memdev()).collect(Collectors.joining(", ")))
@@ -106,7 +119,15 @@ public final class Handoffs {
         }
         LOG.info("released {} of {} from {}", h.region(), h.memdev(), h.holder().describe());
         announce("handoff-released", h, null);
-        return h;
+        PrivateMemoryState pm = h.privateMemory();
+        if (pm == null || pm.done().isEmpty()) {
+            return new Released(h, "unchanged", List.of());
+        }
+        if (keepDevdax) {
+            return new Released(h, "kept private (" + pm.dax() + " stays bound to device_dax)", List.of());
+        }
+        List<String> failures = memory.undo(h.region(), pm.done());
+        return new Released(h, failures.isEmpty() ? "given back as it was before attach" : "not all given back", failures);
     }
 
     private String lastRevoked(String name) {

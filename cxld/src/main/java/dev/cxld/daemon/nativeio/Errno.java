@@ -17,9 +17,12 @@ public final class Errno {
     public static final int EBUSY = 16;
     public static final int EEXIST = 17;
     public static final int ENODEV = 19;
+    public static final int ENOTDIR = 20;
+    public static final int EISDIR = 21;
     public static final int EINVAL = 22;
     public static final int ENOTTY = 25;
     public static final int ENOSPC = 28;
+    public static final int EROFS = 30;
     public static final int ERANGE = 34;
     public static final int EOPNOTSUPP = 95;
     public static final int ENOBUFS = 105;
@@ -27,6 +30,9 @@ public final class Errno {
 
     private static final Map<Integer, String[]> KNOWN = Map.ofEntries(
             Map.entry(EPERM, new String[] {"EPERM", "Operation not permitted"}),
+            Map.entry(ENOTDIR, new String[] {"ENOTDIR", "Not a directory"}),
+            Map.entry(EISDIR, new String[] {"EISDIR", "Is a directory"}),
+            Map.entry(EROFS, new String[] {"EROFS", "Read-only file system"}),
             Map.entry(ENOENT, new String[] {"ENOENT", "No such file or directory"}),
             Map.entry(EINTR, new String[] {"EINTR", "Interrupted system call"}),
             Map.entry(EIO, new String[] {"EIO", "Input/output error"}),

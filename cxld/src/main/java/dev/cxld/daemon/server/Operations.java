@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxld.daemon.control.RegionControl;
 import dev.cxld.daemon.events.EventBus;
 import dev.cxld.daemon.handoff.Handoff;
+import dev.cxld.daemon.handoff.Handoffs;
 import dev.cxld.daemon.live.Snapshots;
 import dev.cxld.protocol.Json;
 import dev.cxld.protocol.ListParams;
@@ -81,8 +82,15 @@ final class Operations {
                     }
                     return c.ok(Json.mapper().valueToTree(s.handoffs().attach(memdev, holder(c))));
                 }),
-                changes(Request.DETACH_REGION, c -> c.ok(Json.mapper().valueToTree(
-                        s.handoffs().detach(c.args().text("target"))))),
+                changes(Request.DETACH_REGION, c -> {
+                    Handoffs.Released r = s.handoffs().detach(c.args().text("target"), c.args().flag("keep_devdax"));
+                    ObjectNode o = Json.mapper().valueToTree(r.handoff());
+                    o.put("memory", r.memory());
+                    if (!r.restoreErrors().isEmpty()) {
+                        r.restoreErrors().forEach(o.putArray("restore_errors")::add);
+                    }
+                    return c.ok(o);
+                }),
                 changes(Request.CREATE_REGION, c -> c.ok(s.regions().create(new RegionControl.CreateRequest(
                         c.args().optionalText("root"), c.args().text("type"), c.args().optionalInt("ways"),
                         c.args().optionalInt("granularity"), c.args().optionalNumber("size"),

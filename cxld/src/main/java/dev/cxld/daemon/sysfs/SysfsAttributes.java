@@ -35,6 +35,30 @@ public final class SysfsAttributes {
         return root.resolve("bus/cxl/devices").resolve(name).resolve(attribute);
     }
 
+    /** {@code devices/system/memory/BLOCK/ATTRIBUTE}; BLOCK must be a memory block's name ({@code memory146}). */
+    public Path memoryBlock(String block, String attribute) {
+        if (block == null || !block.matches("memory\\d+")) {
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, "\"" + block + "\" is not the name of a memory block");
+        }
+        return root.resolve("devices/system/memory").resolve(block).resolve(attribute);
+    }
+
+    /** {@code bus/dax/drivers/DRIVER/ATTRIBUTE}, for the drivers a CXL ram region's dax device may have. */
+    public Path daxDriver(String driver, String attribute) {
+        if (!driver.equals("kmem") && !driver.equals("device_dax")) {
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, "\"" + driver + "\" is not a dax driver cxld manages");
+        }
+        return root.resolve("bus/dax/drivers").resolve(driver).resolve(attribute);
+    }
+
+    /** Checks that {@code name} is a dax device's name ({@code dax0.0}). */
+    public static String daxDevice(String name) {
+        if (name == null || !name.matches("dax\\d+\\.\\d+")) {
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, "\"" + name + "\" is not the name of a dax device");
+        }
+        return name;
+    }
+
     /** {@code bus/cxl/drivers/DRIVER/ATTRIBUTE}. */
     public Path driver(String driver, String attribute) {
         return root.resolve("bus/cxl/drivers").resolve(driver).resolve(attribute);

@@ -24,6 +24,15 @@ public final class SysfsValues {
         }
     }
 
+    /** Hex digits without a prefix, as the memory hotplug attributes print them ({@code 8000000}, {@code 00000092}). */
+    public static long hexDigits(Path file, String raw) {
+        try {
+            return Numbers.unsignedHex(strip(raw));
+        } catch (NumberFormatException e) {
+            throw new SysfsFormatException(file, raw, "hex digits");
+        }
+    }
+
     /** Signed 32-bit decimal ({@code %d}), e.g. {@code numa_node} = {@code -1}. */
     public static int s32(Path file, String raw) {
         try {

@@ -1,6 +1,8 @@
 package dev.cxld.daemon.handoff;
 
 import dev.cxld.daemon.sysfs.SysfsAttributes;
+import dev.cxld.daemon.sysfs.MemorySysfs;
+import dev.cxld.daemon.control.PrivateMemoryControl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -42,12 +44,17 @@ class HandoffsTest {
     @BeforeEach
     void setUp() throws Exception {
         sys = SysfsFixtures.install("ram3-committed", tmp);
+        // region1's memory private already, as attach leaves it (its dax device on device_dax):
+        // making it private is PrivateMemoryControl's, proven against the kernel in a guest
+        SysfsFixtures.bindDax(sys, "region1", "dax1.0", "device_dax");
         state = tmp.resolve("state");
         snapshots = new Snapshots(new CxlSysfs(sys), Clock.systemUTC(), bus);
     }
 
     Handoffs handoffs() throws Exception {
-        return new Handoffs(new HandoffStore(state), snapshots, bus, Clock.systemUTC());
+        return new Handoffs(new HandoffStore(state), snapshots,
+                new PrivateMemoryControl(new SysfsAttributes(sys), new MemorySysfs(sys), sys.resolve("dev")), bus,
+                Clock.systemUTC());
     }
 
     static ErrorCode code(Throwable t) {
@@ -87,8 +94,8 @@ class HandoffsTest {
         Handoffs hs = handoffs();
         hs.attach("mem2", ALICE);
         try (EventBus.Subscription events = bus.subscribe(Set.of(Event.HANDOFF))) {
-            assertThat(hs.detach("region1").memdev()).isEqualTo("mem2");
-            assertThatThrownBy(() -> hs.detach("mem2")).satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.NOT_FOUND))
+            assertThat(hs.detach("region1", false).handoff().memdev()).isEqualTo("mem2");
+            assertThatThrownBy(() -> hs.detach("mem2", false)).satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.NOT_FOUND))
                     .hasMessage("no handoff of mem2 to release (none is active)");
             assertThat(events.next(100).event()).isEqualTo("handoff-released");
             assertThat(events.next(50)).as("one release, one event").isNull();
@@ -143,7 +150,7 @@ class HandoffsTest {
         assertThat(hs.active()).isEmpty();
         assertThat(hs.revoked()).hasSize(1);
         assertThat(hs.status().get("revoked").get(0).get("reason").asText()).isEqualTo("region region1 was deleted");
-        assertThatThrownBy(() -> hs.detach("mem2")).hasMessageContaining("it was revoked at ")
+        assertThatThrownBy(() -> hs.detach("mem2", false)).hasMessageContaining("it was revoked at ")
                 .hasMessageContaining("region region1 was deleted");
     }
 

@@ -31,7 +31,9 @@ public final class TestDispatchers {
         Snapshots snapshots = new Snapshots(new CxlSysfs(sys), Clock.systemUTC(), bus);
         Handoffs handoffs;
         try {
-            handoffs = new Handoffs(new HandoffStore(sys.resolveSibling(sys.getFileName() + "-state")), snapshots, bus,
+            handoffs = new Handoffs(new HandoffStore(sys.resolveSibling(sys.getFileName() + "-state")), snapshots,
+                    new dev.cxld.daemon.control.PrivateMemoryControl(new SysfsAttributes(sys),
+                            new dev.cxld.daemon.sysfs.MemorySysfs(sys), sys.resolve("dev")), bus,
                     Clock.systemUTC());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -34,6 +34,18 @@ public final class SysfsFixtures {
         return dest;
     }
 
+    /**
+     * Changes an installed tree as the kernel would on binding {@code dax} (of {@code region}) to
+     * dax driver {@code driver}: the device's {@code driver} link points at the driver.
+     */
+    public static void bindDax(Path sys, String region, String dax, String driver) throws IOException {
+        Path dev = sys.resolve("bus/cxl/devices/" + region).toRealPath()
+                .resolve("dax_region" + region.substring("region".length())).resolve(dax);
+        Path drv = Files.createDirectories(sys.resolve("bus/dax/drivers/" + driver));
+        Files.deleteIfExists(dev.resolve("driver"));
+        Files.createSymbolicLink(dev.resolve("driver"), dev.relativize(drv));
+    }
+
     /** What ndctl's `cxl list` printed in the same guest state, e.g. {@code cxl-list-vv.json}. */
     public static Path ndctlOutput(String name, String file) throws IOException {
         return resource("ndctl/" + name).resolve(file);
