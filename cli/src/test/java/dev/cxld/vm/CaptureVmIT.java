@@ -18,7 +18,7 @@ class CaptureVmIT {
 
     @Test
     void aFreshCaptureMatchesTheCommittedFixtures() throws Exception {
-        GuestVm.Result r = GuestVm.run("ram1", 300, out, "test/vm/guest/capture-fixtures.sh");
+        GuestVm.Result r = GuestVm.run("ram1", 900, out, "test/vm/guest/capture-fixtures.sh");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         Path fixtures = GuestVm.checkout().resolve("cxld/src/test/resources/sysfs");
         for (String state : List.of("empty", "committed", "pending")) {

@@ -23,7 +23,7 @@ class HandoffVmIT {
 
     @Test
     void handoffsFollowTheKernel() throws Exception {
-        GuestVm.Result r = GuestVm.run("ram3", 300, out, "test/vm/guest/handoff.sh");
+        GuestVm.Result r = GuestVm.run("ram3", 600, out, "test/vm/guest/handoff.sh");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         String single = read("single.txt").strip();
         String[] memdevs = read("memdevs.txt").strip().split(" ");

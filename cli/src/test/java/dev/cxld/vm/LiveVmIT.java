@@ -24,7 +24,7 @@ class LiveVmIT {
 
     @Test
     void listAndMonitorFollowTheKernel() throws Exception {
-        GuestVm.Result r = GuestVm.run("ram3", 300, out, "test/vm/guest/live.sh");
+        GuestVm.Result r = GuestVm.run("ram3", 600, out, "test/vm/guest/live.sh");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         String region = Files.readString(out.resolve("region.txt")).strip();
         String[] memdevs = Files.readString(out.resolve("memdevs.txt")).strip().split(" ");

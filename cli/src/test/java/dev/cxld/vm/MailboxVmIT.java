@@ -27,7 +27,7 @@ class MailboxVmIT {
     @ParameterizedTest
     @ValueSource(strings = {"ram3", "pmem2"})
     void mailboxCommandsOnTheEmulatedDevices(String topology) throws Exception {
-        GuestVm.Result r = GuestVm.run(topology, 300, out, "test/vm/guest/mailbox.sh");
+        GuestVm.Result r = GuestVm.run(topology, 450, out, "test/vm/guest/mailbox.sh");
         assertThat(r.exitCode()).as(r.toString()).isZero();
 
         List<String> flags = Files.readAllLines(out.resolve("flags.txt"));

@@ -21,7 +21,7 @@ class RegionVmIT {
 
     @Test
     void regionsAreMadeAndUnmadeThroughCxlctl() throws Exception {
-        GuestVm.Result r = GuestVm.run("ram3", 300, out, "test/vm/guest/region.sh");
+        GuestVm.Result r = GuestVm.run("ram3", 600, out, "test/vm/guest/region.sh");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         String log = read("cxld.log");
         String[] memdevs = read("memdevs.txt").strip().split(" ");
