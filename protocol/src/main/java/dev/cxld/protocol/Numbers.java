@@ -1,5 +1,7 @@
 package dev.cxld.protocol;
 
+import java.util.regex.Pattern;
+
 /**
  * The one place in cxld and cxlctl that turns text into numbers (the build forbids
  * {@code Long.parseLong}, {@code Integer.parseInt}, {@code Long.decode} and their kin everywhere
@@ -10,9 +12,15 @@ package dev.cxld.protocol;
 public final class Numbers {
     private Numbers() {}
 
+    // compiled once: sysfs scans parse hundreds of attributes per request
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?[0-9]{1,19}");
+    private static final Pattern UNSIGNED_DECIMAL = Pattern.compile("[0-9]{1,20}");
+    private static final Pattern HEX_DIGITS = Pattern.compile("[0-9a-fA-F]{1,16}");
+    private static final Pattern OCTAL_DIGITS = Pattern.compile("[0-7]{1,11}");
+
     /** Signed decimal, as {@code %d} / {@code %ld} print it ({@code -1}, {@code 42}). */
     public static long decimal(String s) {
-        if (s == null || !s.matches("[+-]?[0-9]{1,19}")) {
+        if (s == null || !DECIMAL.matcher(s).matches()) {
             throw bad(s, "a decimal integer");
         }
         return Long.parseLong(s);
@@ -29,7 +37,7 @@ public final class Numbers {
 
     /** Unsigned 64-bit decimal ({@code %llu}); a u64 is a {@code long} with the same bits. */
     public static long unsignedDecimal(String s) {
-        if (s == null || !s.matches("[0-9]{1,20}")) {
+        if (s == null || !UNSIGNED_DECIMAL.matcher(s).matches()) {
             throw bad(s, "an unsigned decimal integer");
         }
         return Long.parseUnsignedLong(s, 10);
@@ -37,7 +45,7 @@ public final class Numbers {
 
     /** Unsigned 64-bit hex digits without a prefix ({@code ffff0000}). */
     public static long unsignedHex(String digits) {
-        if (digits == null || !digits.matches("[0-9a-fA-F]{1,16}")) {
+        if (digits == null || !HEX_DIGITS.matcher(digits).matches()) {
             throw bad(digits, "hex digits");
         }
         return Long.parseUnsignedLong(digits, 16);
@@ -57,7 +65,7 @@ public final class Numbers {
 
     /** Octal digits ({@code 0660}, {@code 755}), as file modes are written. */
     public static int octal(String s) {
-        if (s == null || !s.matches("[0-7]{1,11}")) {
+        if (s == null || !OCTAL_DIGITS.matcher(s).matches()) {
             throw bad(s, "octal digits");
         }
         long v = Long.parseLong(s, 8);
