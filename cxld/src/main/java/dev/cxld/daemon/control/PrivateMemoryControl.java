@@ -121,7 +121,7 @@ public final class PrivateMemoryControl {
     private void run(Region r, PrivateMemory.Step step) {
         if (step instanceof PrivateMemory.Offline o) {
             try {
-                write(sysfs.memoryBlock(o.block(), "state"), "offline", "offline " + o.block() + " of " + r.region());
+                sysfs.write(sysfs.memoryBlock(o.block(), "state"), "offline", "offline " + o.block() + " of " + r.region());
             } catch (Refusal f) {
                 if ("EBUSY".equals(f.error().errnoName())) {
                     throw f.adding(": some of its pages cannot be migrated away now. Try again later, or have the"
@@ -139,20 +139,20 @@ public final class PrivateMemoryControl {
     /** One step, without the attach-time hints; skips an online that is already done. */
     private void runQuietly(PrivateMemory.Step step) {
         if (step instanceof PrivateMemory.Offline o) {
-            write(sysfs.memoryBlock(o.block(), "state"), "offline", "offline " + o.block());
+            sysfs.write(sysfs.memoryBlock(o.block(), "state"), "offline", "offline " + o.block());
         } else if (step instanceof PrivateMemory.Online o) {
             Path state = sysfs.memoryBlock(o.block(), "state");
             // the kernel re-creates the blocks when kmem binds, and onlines them itself by
             // auto_online_blocks: writing online to an online block is EINVAL
             if (Files.exists(state) && !"online".equals(sysfs.read(state))) {
-                write(state, o.how(), "online " + o.block());
+                sysfs.write(state, o.how(), "online " + o.block());
             }
         } else if (step instanceof PrivateMemory.Unbind u) {
             String dev = SysfsAttributes.daxDevice(u.device());
             // as daxctl: drop a dynamic id first, so the driver does not take the device back
             sysfs.tryWrite(sysfs.daxDriver(u.driver(), "remove_id"), dev);
-            if (u.driver().equals(memory.dax(regionOf(dev), dev).map(DaxDevice::driver).orElse(null))) {
-                write(sysfs.daxDriver(u.driver(), "unbind"), dev, "unbind " + dev + " from " + u.driver());
+            if (u.driver().equals(driverOf(dev))) {
+                sysfs.write(sysfs.daxDriver(u.driver(), "unbind"), dev, "unbind " + dev + " from " + u.driver());
             }
             expectDriver(dev, null);
         } else if (step instanceof PrivateMemory.Bind b) {
@@ -160,15 +160,15 @@ public final class PrivateMemoryControl {
             // new_id makes the driver match the device, and the kernel then binds it at once
             // (a CXL dax device matches only kmem by type); bind is for when it has not
             sysfs.tryWrite(sysfs.daxDriver(b.driver(), "new_id"), dev);
-            if (!b.driver().equals(memory.dax(regionOf(dev), dev).map(DaxDevice::driver).orElse(null))) {
-                write(sysfs.daxDriver(b.driver(), "bind"), dev, "bind " + dev + " to " + b.driver());
+            if (!b.driver().equals(driverOf(dev))) {
+                sysfs.write(sysfs.daxDriver(b.driver(), "bind"), dev, "bind " + dev + " to " + b.driver());
             }
             expectDriver(dev, b.driver());
         }
     }
 
     private void expectDriver(String dev, String driver) {
-        String now = memory.dax(regionOf(dev), dev).map(DaxDevice::driver).orElse(null);
+        String now = driverOf(dev);
         if (driver == null ? now != null : !driver.equals(now)) {
             throw new Refusal(ErrorCode.KERNEL_ERROR, dev + ": the kernel accepted the writes but its driver is "
                     + (now == null ? "none" : now) + ", not " + (driver == null ? "none" : driver));
@@ -189,7 +189,8 @@ public final class PrivateMemoryControl {
         return "region" + dax.substring("dax".length(), dax.indexOf('.'));
     }
 
-    private void write(Path attribute, String value, String what) {
-        sysfs.write(attribute, value, what);
+    /** The dax driver {@code dev} is bound to now, null when none. */
+    private String driverOf(String dev) {
+        return memory.dax(regionOf(dev), dev).map(DaxDevice::driver).orElse(null);
     }
 }
