@@ -3,6 +3,8 @@ package dev.cxld.cli;
 import dev.cxld.protocol.ProjectVersion;
 import dev.cxld.protocol.SocketPath;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,16 +17,26 @@ import picocli.CommandLine.Spec;
         name = "cxlctl",
         mixinStandardHelpOptions = true,
         versionProvider = CxlCtl.Version.class,
-        description = "Command line client of the cxld CXL management daemon.",
-        subcommands = {ListCommand.class, StatusCommand.class, MonitorCommand.class,
-            MemdevStateCommand.Enable.class, MemdevStateCommand.Disable.class,
-            MemdevQueryCommand.Identify.class, MemdevQueryCommand.Health.class, MemdevQueryCommand.Partition.class,
-            MemdevQueryCommand.FwInfo.class, MemdevQueryCommand.AlertConfig.class, MemdevQueryCommand.Logs.class,
-            MemdevQueryCommand.Timestamp.class, MemdevQueryCommand.ShutdownState.class,
-            MemdevQueryCommand.Commands.class, MemdevQueryCommand.Poison.class, LabelsCommand.class,
-            AttachRegionCommand.Attach.class, AttachRegionCommand.Detach.class, RegionCommands.Create.class,
-            RegionCommands.Destroy.class, RegionCommands.Enable.class, RegionCommands.Disable.class})
+        description = "Command line client of the cxld CXL management daemon.")
 public final class CxlCtl implements Runnable {
+    /**
+     * Every subcommand by name, in the order {@code cxlctl --help} lists them. A call builds only
+     * the one it names (see {@link #commandLine(CxlCtl, String...)}): picocli's reflective model of
+     * all of them is most of cxlctl's start-up in a guest under software emulation.
+     */
+    static final Map<String, Class<?>> SUBCOMMANDS = table(
+            "list", ListCommand.class, "status", StatusCommand.class, "monitor", MonitorCommand.class,
+            "enable-memdev", MemdevStateCommand.Enable.class, "disable-memdev", MemdevStateCommand.Disable.class,
+            "identify", MemdevQueryCommand.Identify.class, "health", MemdevQueryCommand.Health.class,
+            "partition", MemdevQueryCommand.Partition.class, "fw-info", MemdevQueryCommand.FwInfo.class,
+            "alert-config", MemdevQueryCommand.AlertConfig.class, "logs", MemdevQueryCommand.Logs.class,
+            "timestamp", MemdevQueryCommand.Timestamp.class, "shutdown-state", MemdevQueryCommand.ShutdownState.class,
+            "commands", MemdevQueryCommand.Commands.class, "poison", MemdevQueryCommand.Poison.class,
+            "labels", LabelsCommand.class, "attach-region", AttachRegionCommand.Attach.class,
+            "detach-region", AttachRegionCommand.Detach.class, "create-region", RegionCommands.Create.class,
+            "destroy-region", RegionCommands.Destroy.class, "enable-region", RegionCommands.Enable.class,
+            "disable-region", RegionCommands.Disable.class);
+
     @Spec CommandSpec spec;
 
     @Option(names = "--socket", paramLabel = "PATH", scope = CommandLine.ScopeType.INHERIT,
@@ -53,17 +65,55 @@ public final class CxlCtl implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine(new CxlCtl()).execute(args));
+        System.exit(commandLine(new CxlCtl(), args).execute(args));
     }
 
-    /** The command tree with cxlctl's error reporting and exit codes. */
-    static CommandLine commandLine(CxlCtl root) {
+    /**
+     * The command tree for {@code args}, with cxlctl's error reporting and exit codes: only the
+     * subcommand {@code args} name when they name one after the top-level options, none for
+     * {@code --version}, all of them otherwise (no arguments, help, an unknown command), so usage
+     * and error messages are what the whole tree would give.
+     */
+    static CommandLine commandLine(CxlCtl root, String... args) {
         CommandLine cl = new CommandLine(root);
+        Selection only = selection(args);
+        SUBCOMMANDS.forEach((name, command) -> {
+            if (only.all() || name.equals(only.name())) {
+                cl.addSubcommand(name, command);
+            }
+        });
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage());
             return e instanceof DaemonClient.UnreachableException ? ExitCodes.UNREACHABLE : ExitCodes.INTERNAL;
         });
         return cl;
+    }
+
+    /** Which subcommands a call needs: {@code all}, or the one {@code name} (null: none). */
+    record Selection(boolean all, String name) {}
+
+    static Selection selection(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--socket")) {
+                i++;
+            } else if (a.startsWith("--socket=")) {
+                continue;
+            } else if (a.equals("--version") || a.equals("-V")) {
+                return new Selection(false, null);
+            } else {
+                return SUBCOMMANDS.containsKey(a) ? new Selection(false, a) : new Selection(true, null);
+            }
+        }
+        return new Selection(true, null);
+    }
+
+    private static Map<String, Class<?>> table(Object... nameThenClass) {
+        Map<String, Class<?>> m = new LinkedHashMap<>();
+        for (int i = 0; i < nameThenClass.length; i += 2) {
+            m.put((String) nameThenClass[i], (Class<?>) nameThenClass[i + 1]);
+        }
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     /** {@code cxlctl --version}. */
