@@ -123,7 +123,8 @@ public final class Daemon implements AutoCloseable {
         UeventListener l = listener;
         String ls = listenerState;
         Handoffs handoffs = new Handoffs(new HandoffStore(config.stateDir()), s,
-                new PrivateMemoryControl(attributes, new MemorySysfs(config.sysfsRoot()), config.devRoot()), bus, clock);
+                new PrivateMemoryControl(attributes, new MemorySysfs(config.sysfsRoot()), config.devRoot()), bus, clock,
+                new dev.cxld.daemon.sysfs.ProcStat(config.procRoot())::startTime);
         MemdevCommands mailbox = new MemdevCommands(new MailboxService(config.devRoot(), s), attributes, s);
         Dispatcher.Services services = new Dispatcher.Services(s, bus,
                 new MemdevControl(attributes, s, handoffs::refuseIfHeld), access,
@@ -137,6 +138,8 @@ public final class Daemon implements AutoCloseable {
                 config.exposure(), config.procRoot());
         long period = config.rescanInterval().toMillis();
         timer.scheduleWithFixedDelay(() -> guarded(s::rescan), period, period, TimeUnit.MILLISECONDS);
+        // process leases end when their process exits: looked for once a second
+        timer.scheduleWithFixedDelay(() -> guarded(handoffs::checkLeases), 1000, 1000, TimeUnit.MILLISECONDS);
         if (listener != null) {
             // apply uevents promptly, so monitors hear of changes even when nobody asks
             timer.scheduleWithFixedDelay(() -> guarded(s::applyPending), 50, 50, TimeUnit.MILLISECONDS);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /**
  * A region's host physical address range handed to one holder, as {@code attach-region} answers it
  * and as the state file keeps it. {@code hpa_range.end} is inclusive, as in the kernel's struct range.
+ * {@code lease} is null for a durable handoff (until detach or revocation).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Handoff(
@@ -21,7 +22,8 @@ public record Handoff(
         boolean locked,
         Holder holder,
         String since,
-        @JsonProperty("private_memory") PrivateMemoryState privateMemory) {
+        @JsonProperty("private_memory") PrivateMemoryState privateMemory,
+        Lease lease) {
 
     /** [start, end], end inclusive. */
     public record Range(long start, long end) {}

@@ -16,8 +16,11 @@ import dev.cxld.protocol.model.Topology;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -28,6 +31,12 @@ import org.slf4j.LoggerFactory;
  * and revocation when the kernel takes the region or the topology under it away. Every change is
  * on disk before it is answered or announced, so a restarted cxld knows its handoffs, and
  * reconciles them with the topology it finds.
+ *
+ * <p>A leased handoff ({@link Lease}) also ends with its holder, exactly once, whichever of
+ * detach, revocation and the holder's end comes first: {@link #endLease} when its connection
+ * closes, {@link #checkLeases} when its process has exited. A connection lease does not
+ * outlive the cxld whose connection it was: a restarted cxld releases it at start, and a process
+ * lease whose process is gone by then.
  */
 public final class Handoffs {
     private static final Logger LOG = LoggerFactory.getLogger(Handoffs.class);
@@ -38,19 +47,25 @@ public final class Handoffs {
     private final PrivateMemoryControl memory;
     private final EventBus bus;
     private final Clock clock;
+    private final Processes processes;
     private final List<Handoff> active = new ArrayList<>();
+    /** The connection (its server-side token) of each connection lease made by this cxld. */
+    private final Map<Handoff, Object> holders = new IdentityHashMap<>();
+    /** Connection leases whose connection closed but whose release could not be recorded yet, and why they ended. */
+    private final Map<Handoff, String> ended = new IdentityHashMap<>();
     private final List<Revoked> revoked = new ArrayList<>();
     /** When the newest snapshot judged here was taken: an older one must not undo a newer decision. */
     private long newest = Long.MIN_VALUE;
 
     /** Loads the saved handoffs and checks each against the current topology before anyone can ask. */
-    public Handoffs(HandoffStore store, Snapshots snapshots, PrivateMemoryControl memory, EventBus bus, Clock clock)
-            throws IOException {
+    public Handoffs(HandoffStore store, Snapshots snapshots, PrivateMemoryControl memory, EventBus bus, Clock clock,
+            Processes processes) throws IOException {
         this.store = store;
         this.snapshots = snapshots;
         this.memory = memory;
         this.bus = bus;
         this.clock = clock;
+        this.processes = processes;
         HandoffStore.State s = store.load();
         active.addAll(s.handoffs());
         revoked.addAll(s.revoked());
@@ -58,11 +73,29 @@ public final class Handoffs {
             LOG.info("restored {} handoff(s) from {}", active.size(), store.file());
         }
         check(snapshots.fresh());
+        for (Handoff h : List.copyOf(active)) {
+            if (h.lease() != null && h.lease().isConnection()) {
+                releaseOrLog(h, "its lease ended: the connection that held it closed when the cxld holding it stopped");
+            }
+        }
+        checkLeases();
         snapshots.watch(this::check);
     }
 
-    /** Hands {@code memdev}'s region to {@code holder}, or refuses with the rule that stops it. */
-    public synchronized Handoff attach(String memdev, Handoff.Holder holder) {
+    /** Hands {@code memdev}'s region to {@code holder}, durably, or refuses with the rule that stops it. */
+    public Handoff attach(String memdev, Handoff.Holder holder) {
+        return attach(memdev, holder, null, null);
+    }
+
+    /**
+     * Hands {@code memdev}'s region to {@code holder} for as long as {@code lease} lasts (null:
+     * durably); {@code connection} is the server's token for the connection of a connection lease,
+     * which only {@link #endLease} and a detach on that connection end without force.
+     */
+    public synchronized Handoff attach(String memdev, Handoff.Holder holder, Lease lease, Object connection) {
+        if (lease != null && lease.isConnection() && connection == null) {
+            throw new IllegalArgumentException("a connection lease needs its connection");
+        }
         Snapshots.Taken taken = snapshots.fresh();
         check(taken);
         Topology t = taken.topology();
@@ -86,7 +119,7 @@ public final class Handoffs {
         Handoff h = new Handoff(memdev, region.region(), a.decoder(), a.start(), a.size(),
                 new Handoff.Range(a.start(), a.end()), region.interleaveWays() == null ? 1 : region.interleaveWays(),
                 region.type(), region.daxDevices().isEmpty() ? null : region.daxDevices().get(0), true, holder,
-                clock.instant().toString(), PrivateMemoryState.of(made));
+                clock.instant().toString(), PrivateMemoryState.of(made), lease);
         active.add(h);
         if (!persist()) {
             active.remove(h);
@@ -94,9 +127,71 @@ public final class Handoffs {
             throw new Refusal(ErrorCode.UNAVAILABLE, "cannot record the handoff of " + region.region() + " in "
                     + store.file() + " (see the daemon log); nothing was handed off");
         }
-        LOG.info("handed off {} of {} ({}) to {}", region.region(), memdev, h.hpaRange(), holder.describe());
+        if (lease != null && lease.isConnection()) {
+            holders.put(h, connection);
+        }
+        LOG.info("handed off {} of {} ({}) to {}{}", region.region(), memdev, h.hpaRange(), holder.describe(),
+                lease == null ? "" : " for as long as " + lease.describe() + " lasts");
         announce("handoff-attached", h, null);
         return h;
+    }
+
+    /**
+     * A process lease on {@code pid}, which must exist: when it started, so a reused pid is not
+     * taken for it.
+     */
+    public Lease processLease(long pid) {
+        OptionalLong started = processes.startTime(pid);
+        if (started.isEmpty()) {
+            throw new Refusal(ErrorCode.NOT_FOUND, "no process " + pid + " to lease the handoff to (it has exited, or"
+                    + " never was)");
+        }
+        return Lease.process(pid, started.getAsLong());
+    }
+
+    /**
+     * Ends connection lease {@code h} because its connection closed: released as detach releases
+     * it, unless it already ended (detached, revoked): then nothing happens, so a lease is released
+     * exactly once however its ends race.
+     */
+    public synchronized Optional<Released> endLease(Handoff h, String why) {
+        if (!active.contains(h)) {
+            holders.remove(h);
+            return Optional.empty();
+        }
+        Optional<Released> r = releaseOrLog(h, "its lease ended: " + why);
+        if (r.isEmpty()) {
+            ended.put(h, why); // its connection is gone for good: checkLeases tries again
+        }
+        return r;
+    }
+
+    /**
+     * Releases every process lease whose process has exited, and every connection lease whose
+     * connection closed while its release could not be recorded (called once a second, and at start).
+     */
+    public synchronized List<Released> checkLeases() {
+        List<Released> ended = new ArrayList<>();
+        for (Map.Entry<Handoff, String> e : List.copyOf(this.ended.entrySet())) {
+            if (!active.contains(e.getKey())) {
+                this.ended.remove(e.getKey());
+            } else {
+                releaseOrLog(e.getKey(), "its lease ended: " + e.getValue()).ifPresent(r -> {
+                    this.ended.remove(e.getKey());
+                    ended.add(r);
+                });
+            }
+        }
+        for (Handoff h : List.copyOf(active)) {
+            Lease l = h.lease();
+            if (l != null && l.isProcess()) {
+                OptionalLong started = processes.startTime(l.pid());
+                if (started.isEmpty() || started.getAsLong() != l.started()) {
+                    releaseOrLog(h, "its lease ended: process " + l.pid() + " exited").ifPresent(ended::add);
+                }
+            }
+        }
+        return ended;
     }
 
     /** What release did: the handoff, and what became of its memory. */
@@ -104,21 +199,57 @@ public final class Handoffs {
 
     /**
      * Ends the handoff of a memdev or region, exactly once (a second detach finds nothing and says
-     * so), and gives its memory back as it was before attach, unless {@code keepDevdax}.
+     * so), and gives its memory back as it was before attach, unless {@code keepDevdax}. A lease is
+     * ended this way only by its holder (its own connection, or its process) or with {@code force}.
      */
     public synchronized Released detach(String memdevOrRegion, boolean keepDevdax) {
+        return detach(memdevOrRegion, keepDevdax, true, null, 0);
+    }
+
+    /**
+     * {@link #detach(String, boolean)} asked on {@code connection} by process {@code pid}; refused
+     * with LOCKED for someone else's lease unless {@code force}.
+     */
+    public synchronized Released detach(String memdevOrRegion, boolean keepDevdax, boolean force, Object connection,
+            long pid) {
         Handoff h = find(memdevOrRegion).orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND, "no handoff of "
                 + memdevOrRegion + " to release" + (active.isEmpty() ? " (none is active)" : "; active: "
                         + active.stream().map(x -> x.region() + " of " + x.memdev()).collect(Collectors.joining(", ")))
                 + lastRevoked(memdevOrRegion)));
+        Lease l = h.lease();
+        boolean holder = l == null
+                || (l.isConnection() && connection != null && holders.get(h) == connection)
+                || (l.isProcess() && pid > 0 && l.pid() == pid);
+        if (!holder && !force) {
+            throw new Refusal(ErrorCode.LOCKED, h.region() + " (memdev " + h.memdev() + ") is leased to "
+                    + h.holder().describe() + " for as long as " + l.describe() + " lasts; its holder ends it by"
+                    + " closing that connection or exiting, or detach-region --force takes it away");
+        }
+        return release(h, keepDevdax, holder ? null : "detached by force, from another connection than its holder's");
+    }
+
+    /** {@link #release}, or the reason it could not be recorded in the log (the next check tries again). */
+    private Optional<Released> releaseOrLog(Handoff h, String reason) {
+        try {
+            return Optional.of(release(h, false, reason));
+        } catch (Refusal r) {
+            LOG.error("{} ({}); it stays handed off for now", r.getMessage(), reason);
+            return Optional.empty();
+        }
+    }
+
+    /** Ends {@code h}: recorded, announced ({@code reason} with it), memory given back. */
+    private Released release(Handoff h, boolean keepDevdax, String reason) {
         active.remove(h);
         if (!persist()) {
             active.add(h);
             throw new Refusal(ErrorCode.UNAVAILABLE, "cannot record the release of " + h.region() + " in "
                     + store.file() + " (see the daemon log); it is still handed off");
         }
-        LOG.info("released {} of {} from {}", h.region(), h.memdev(), h.holder().describe());
-        announce("handoff-released", h, null);
+        holders.remove(h);
+        LOG.info("released {} of {} from {}{}", h.region(), h.memdev(), h.holder().describe(),
+                reason == null ? "" : ": " + reason);
+        announce("handoff-released", h, reason);
         PrivateMemoryState pm = h.privateMemory();
         if (pm == null || pm.done().isEmpty()) {
             return new Released(h, "unchanged", List.of());
@@ -187,6 +318,7 @@ public final class Handoffs {
             String why = whyGone(h, t);
             if (why != null) {
                 active.remove(h);
+                holders.remove(h);
                 now.add(new Revoked(h, why, clock.instant().toString()));
             }
         }

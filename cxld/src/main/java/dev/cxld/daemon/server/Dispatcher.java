@@ -45,8 +45,18 @@ public final class Dispatcher {
 
     public record Line(String line) implements Reply {}
 
-    /** The connection now also carries {@code subscription}'s events, tagged with {@code id}. */
-    public record Stream(String line, JsonNode id, EventBus.Subscription subscription) implements Reply {}
+    /**
+     * The connection now also carries {@code subscription}'s events that {@code only} takes, tagged
+     * with {@code id}; {@code onClose} runs once when the connection closes (not when cxld stops):
+     * a connection lease ends there.
+     */
+    public record Stream(String line, JsonNode id, EventBus.Subscription subscription,
+            java.util.function.Predicate<Event> only, Runnable onClose) implements Reply {
+        /** Every event of the subscription, nothing to do at the end. */
+        public Stream(String line, JsonNode id, EventBus.Subscription subscription) {
+            this(line, id, subscription, e -> true, () -> { });
+        }
+    }
 
     private final Access access;
     private final Map<String, Operation> operations;

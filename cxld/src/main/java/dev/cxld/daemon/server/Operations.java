@@ -9,6 +9,10 @@ import dev.cxld.daemon.control.RegionControl;
 import dev.cxld.daemon.events.EventBus;
 import dev.cxld.daemon.handoff.Handoff;
 import dev.cxld.daemon.handoff.Handoffs;
+import dev.cxld.daemon.handoff.Lease;
+import dev.cxld.daemon.errors.Refusal;
+import dev.cxld.protocol.ErrorCode;
+import dev.cxld.protocol.Event;
 import dev.cxld.daemon.live.Snapshots;
 import dev.cxld.protocol.Json;
 import dev.cxld.protocol.ListParams;
@@ -77,13 +81,30 @@ final class Operations {
                         c.args().number("offset", 0), c.args().optionalNumber("length")))),
                 changes(Request.ATTACH_REGION, c -> {
                     String memdev = c.args().text("memdev");
+                    Lease lease = lease(s.handoffs(), c);
                     if (c.args().flag("create")) {
                         s.regions().createIfNone(memdev);
                     }
-                    return c.ok(Json.mapper().valueToTree(s.handoffs().attach(memdev, holder(c))));
+                    if (lease == null || !lease.isConnection()) {
+                        return c.ok(Json.mapper().valueToTree(s.handoffs().attach(memdev, holder(c), lease, null)));
+                    }
+                    // a connection lease: the connection carries its handoff's events from now on
+                    // (subscribed before attach, so a revocation cannot fall between) and ends it on close
+                    EventBus.Subscription sub = s.events().subscribe(Set.of(Event.HANDOFF));
+                    Handoff h;
+                    try {
+                        h = s.handoffs().attach(memdev, holder(c), lease, c.peer());
+                    } catch (RuntimeException e) {
+                        sub.close();
+                        throw e;
+                    }
+                    return new Dispatcher.Stream(c.ok(Json.mapper().valueToTree(h)).line(), c.request().id(), sub,
+                            e -> isAbout(e, h) && !"handoff-attached".equals(e.event()),
+                            () -> s.handoffs().endLease(h, "the connection that held it closed"));
                 }),
                 changes(Request.DETACH_REGION, c -> {
-                    Handoffs.Released r = s.handoffs().detach(c.args().text("target"), c.args().flag("keep_devdax"));
+                    Handoffs.Released r = s.handoffs().detach(c.args().text("target"), c.args().flag("keep_devdax"),
+                            c.args().flag("force"), c.peer(), c.peer().pid());
                     ObjectNode o = Json.mapper().valueToTree(r.handoff());
                     o.put("memory", r.memory());
                     if (!r.restoreErrors().isEmpty()) {
@@ -106,6 +127,42 @@ final class Operations {
             }
         }
         return table;
+    }
+
+    /**
+     * The lease an attach asks for: none (durable), {@code "connection"}, or {@code "process"}
+     * with {@code pid} (which must exist).
+     */
+    private static Lease lease(Handoffs handoffs, Operation.Call c) {
+        String kind = c.args().optionalText("lease");
+        Long pid = c.args().optionalNumber("pid");
+        if (kind == null) {
+            if (pid != null) {
+                throw new Refusal(ErrorCode.INVALID_ARGUMENT, "\"pid\" goes with \"lease\":\"process\"");
+            }
+            return null;
+        }
+        switch (kind) {
+            case Lease.CONNECTION:
+                if (pid != null) {
+                    throw new Refusal(ErrorCode.INVALID_ARGUMENT, "\"pid\" goes with \"lease\":\"process\", not \"connection\"");
+                }
+                return Lease.connection(c.peer().pid() > 0 ? c.peer().pid() : null);
+            case Lease.PROCESS:
+                if (pid == null || pid <= 0) {
+                    throw new Refusal(ErrorCode.INVALID_ARGUMENT, "\"lease\":\"process\" needs \"pid\", a process id");
+                }
+                return handoffs.processLease(pid);
+            default:
+                throw new Refusal(ErrorCode.INVALID_ARGUMENT, "\"lease\" is \"connection\" or \"process\", not \""
+                        + kind + "\"");
+        }
+    }
+
+    /** An event about handoff {@code h} itself (not an earlier or later one of the same region). */
+    private static boolean isAbout(Event e, Handoff h) {
+        return Event.HANDOFF.equals(e.source()) && h.region().equals(e.name()) && e.data() != null
+                && h.since().equals(e.data().path("since").asText()) && h.memdev().equals(e.data().path("memdev").asText());
     }
 
     /** Who asks for a handoff: the peer, and the owner label it gave. */

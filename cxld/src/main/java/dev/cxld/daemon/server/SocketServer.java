@@ -94,6 +94,8 @@ public final class SocketServer implements AutoCloseable {
     }
 
     private final PeerReader peers;
+    /** Set when cxld stops: connections closed then do not end their leases. */
+    private volatile boolean closing;
 
     /**
      * Binds {@code path}, replacing a stale socket file; refuses when a daemon answers there.
@@ -212,8 +214,10 @@ public final class SocketServer implements AutoCloseable {
                         : dispatcher.handle(line.text(), c.peer);
                 if (reply instanceof Dispatcher.Stream s && c.stream != null) {
                     s.subscription().close();
+                    end(s, c); // a lease just granted on a connection that cannot carry it ends at once
                     reply = Dispatcher.encode(Response.failure(s.id(), ErrorCode.INVALID_ARGUMENT,
-                            "this connection is already monitoring"));
+                            "this connection already carries an event stream (monitor, or a lease's events);"
+                                    + " open another connection (a lease asked for here was released again)"));
                 }
                 send(out, c, reply.line());
                 if (reply instanceof Dispatcher.Stream s) {
@@ -228,6 +232,9 @@ public final class SocketServer implements AutoCloseable {
             Dispatcher.Stream s = c.stream;
             if (s != null) {
                 s.subscription().close();
+                if (!closing) {
+                    end(s, c); // a lease ends with its connection; not with cxld, which releases it at its next start
+                }
             }
             open.remove(ch);
             release(c.peer.user());
@@ -236,6 +243,14 @@ public final class SocketServer implements AutoCloseable {
             } catch (IOException e) {
                 // closing anyway
             }
+        }
+    }
+
+    private static void end(Dispatcher.Stream s, Connection c) {
+        try {
+            s.onClose().run();
+        } catch (RuntimeException e) {
+            LOG.error("ending the stream of {} failed", c.peer.describe(), e);
         }
     }
 
@@ -275,7 +290,7 @@ public final class SocketServer implements AutoCloseable {
         try {
             while (ch.isOpen()) {
                 dev.cxld.protocol.Event e = s.subscription().next(500);
-                if (e != null) {
+                if (e != null && s.only().test(e)) {
                     send(out, c, Dispatcher.eventLine(s.id(), e));
                 }
             }
@@ -343,6 +358,7 @@ public final class SocketServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        closing = true;
         server.close();
         watchdog.shutdownNow();
         for (SocketChannel ch : open.keySet()) {

@@ -40,6 +40,10 @@ class HandoffsTest {
     Path state;
     final EventBus bus = new EventBus(Clock.systemUTC());
     Snapshots snapshots;
+    /** The processes that exist, pid to start time, for process leases. */
+    final java.util.Map<Long, Long> running = new java.util.concurrent.ConcurrentHashMap<>();
+    final Processes processes = pid -> running.containsKey(pid)
+            ? java.util.OptionalLong.of(running.get(pid)) : java.util.OptionalLong.empty();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -54,7 +58,7 @@ class HandoffsTest {
     Handoffs handoffs() throws Exception {
         return new Handoffs(new HandoffStore(state), snapshots,
                 new PrivateMemoryControl(new SysfsAttributes(sys), new MemorySysfs(sys), sys.resolve("dev")), bus,
-                Clock.systemUTC());
+                Clock.systemUTC(), processes);
     }
 
     static ErrorCode code(Throwable t) {
@@ -212,5 +216,115 @@ class HandoffsTest {
         Files.writeString(state.resolve("handoffs.json"), "{\"version\":1,\"handoffs\":[{\"memdev\":");
         assertThatThrownBy(this::handoffs).hasMessageContaining(state.resolve("handoffs.json").toString())
                 .hasMessageContaining("move it away");
+    }
+
+    @Test
+    void aConnectionLeaseEndsExactlyOnceWhicheverEndComesFirst() throws Exception {
+        Handoffs hs = handoffs();
+        Object connection = new Object();
+        try (EventBus.Subscription events = bus.subscribe(Set.of(Event.HANDOFF))) {
+            Handoff h = hs.attach("mem2", ALICE, Lease.connection(4242L), connection);
+            assertThat(h.lease()).isEqualTo(Lease.connection(4242L));
+            assertThat(events.next(100).event()).isEqualTo("handoff-attached");
+            assertThat(hs.endLease(h, "the connection that held it closed")).isPresent();
+            assertThat(hs.endLease(h, "the connection that held it closed")).as("a second end finds nothing").isEmpty();
+            Event released = events.next(100);
+            assertThat(released.event()).isEqualTo("handoff-released");
+            assertThat(released.data().get("reason").asText())
+                    .isEqualTo("its lease ended: the connection that held it closed");
+            assertThat(events.next(50)).as("one release, one event").isNull();
+        }
+        assertThat(hs.active()).isEmpty();
+        assertThat(handoffs().active()).as("on disk too").isEmpty();
+
+        // revoked first: the connection's close then releases nothing
+        Handoff again = hs.attach("mem2", ALICE, Lease.connection(4242L), connection);
+        Files.delete(sys.resolve("bus/cxl/devices/region1"));
+        snapshots.fresh();
+        assertThat(hs.revoked()).hasSize(1);
+        assertThat(hs.endLease(again, "the connection that held it closed")).isEmpty();
+    }
+
+    @Test
+    void onlyTheHolderDetachesALeaseWithoutForce() throws Exception {
+        Handoffs hs = handoffs();
+        Object mine = new Object();
+        hs.attach("mem2", ALICE, Lease.connection(4242L), mine);
+        assertThatThrownBy(() -> hs.detach("mem2", false, false, new Object(), 4343))
+                .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.LOCKED))
+                .hasMessage("region1 (memdev mem2) is leased to alice (uid 1000, pid 4242 runtime) as \"accel-0\" for as"
+                        + " long as its connection (pid 4242) lasts; its holder ends it by closing that connection or"
+                        + " exiting, or detach-region --force takes it away");
+        assertThat(hs.active()).hasSize(1);
+        assertThat(hs.detach("mem2", false, false, mine, 4242).handoff().region()).isEqualTo("region1");
+
+        Handoff forced = hs.attach("mem2", ALICE, Lease.connection(4242L), mine);
+        try (EventBus.Subscription events = bus.subscribe(Set.of(Event.HANDOFF))) {
+            hs.detach("mem2", false, true, new Object(), 4343);
+            assertThat(events.next(100).data().get("reason").asText())
+                    .isEqualTo("detached by force, from another connection than its holder's");
+        }
+        assertThat(hs.endLease(forced, "closed")).isEmpty();
+    }
+
+    @Test
+    void aProcessLeaseEndsWhenItsProcessExitsNotWhenItsPidIsReused() throws Exception {
+        running.put(777L, 1000L);
+        Handoffs hs = handoffs();
+        assertThatThrownBy(() -> hs.processLease(778)).satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.NOT_FOUND))
+                .hasMessage("no process 778 to lease the handoff to (it has exited, or never was)");
+        Lease lease = hs.processLease(777);
+        assertThat(lease).isEqualTo(Lease.process(777, 1000));
+        hs.attach("mem2", ALICE, lease, null);
+        assertThat(hs.checkLeases()).isEmpty();
+        // its holder may detach it; someone else needs force
+        assertThatThrownBy(() -> hs.detach("mem2", false, false, new Object(), 1))
+                .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.LOCKED));
+        running.put(777L, 5000L); // 777 exited and the pid was reused
+        List<Handoffs.Released> ended = hs.checkLeases();
+        assertThat(ended).extracting(r -> r.handoff().region()).containsExactly("region1");
+        assertThat(hs.checkLeases()).as("exactly once").isEmpty();
+        assertThat(hs.active()).isEmpty();
+    }
+
+    @Test
+    void aRestartedCxldReleasesConnectionLeasesAndLeasesOfExitedProcesses() throws Exception {
+        running.put(777L, 1000L);
+        Handoffs first = handoffs();
+        first.attach("mem2", ALICE, Lease.connection(4242L), new Object());
+        assertThat(handoffs().active()).as("the cxld that held the connection is gone: released at start").isEmpty();
+
+        Handoffs second = handoffs();
+        second.attach("mem2", ALICE, second.processLease(777), null);
+        assertThat(handoffs().active()).as("its process lives: kept").hasSize(1);
+        running.remove(777L);
+        try (EventBus.Subscription events = bus.subscribe(Set.of(Event.HANDOFF))) {
+            assertThat(handoffs().active()).as("its process exited while no cxld ran").isEmpty();
+            assertThat(events.next(100).data().get("reason").asText()).isEqualTo("its lease ended: process 777 exited");
+        }
+    }
+
+    @Test
+    void aLeaseWhoseReleaseCannotBeRecordedIsReleasedLaterExactlyOnce() throws Exception {
+        Handoffs hs = handoffs();
+        Handoff h = hs.attach("mem2", ALICE, Lease.connection(4242L), new Object());
+        // the state file cannot be replaced for now (a directory, not empty, where it goes)
+        Path file = state.resolve("handoffs.json");
+        Files.delete(file);
+        Files.createDirectories(file.resolve("in-the-way"));
+        assertThat(hs.endLease(h, "the connection that held it closed")).isEmpty();
+        assertThat(hs.active()).as("not recorded, so not released").hasSize(1);
+        assertThat(hs.checkLeases()).as("still cannot record it").isEmpty();
+        Files.delete(file.resolve("in-the-way"));
+        Files.delete(file);
+        try (EventBus.Subscription events = bus.subscribe(Set.of(Event.HANDOFF))) {
+            assertThat(hs.checkLeases()).extracting(r -> r.handoff().region()).containsExactly("region1");
+            assertThat(hs.checkLeases()).isEmpty();
+            assertThat(events.next(100).data().get("reason").asText())
+                    .isEqualTo("its lease ended: the connection that held it closed");
+            assertThat(events.next(50)).as("one release, one event").isNull();
+        }
+        assertThat(hs.endLease(h, "again")).isEmpty();
+        assertThat(handoffs().active()).as("on disk too").isEmpty();
     }
 }

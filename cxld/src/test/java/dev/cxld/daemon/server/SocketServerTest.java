@@ -115,7 +115,8 @@ class SocketServerTest {
                 + "\"event\":\"changed\",\"kind\":\"memdev\",\"name\":\"mem0\",\"data\":\\{\"changed\":\\[\"firmware_version\"]}}}"));
         send(c, "{\"id\":4,\"op\":\"monitor\"}\n");
         assertThat(line(c)).isEqualTo("{\"id\":4,\"ok\":false,\"error\":{\"code\":\"INVALID_ARGUMENT\","
-                + "\"message\":\"this connection is already monitoring\"}}");
+                + "\"message\":\"this connection already carries an event stream (monitor, or a lease's events);"
+                + " open another connection (a lease asked for here was released again)\"}}");
     }
 
     @Test

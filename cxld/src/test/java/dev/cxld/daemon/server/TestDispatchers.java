@@ -34,7 +34,7 @@ public final class TestDispatchers {
             handoffs = new Handoffs(new HandoffStore(sys.resolveSibling(sys.getFileName() + "-state")), snapshots,
                     new dev.cxld.daemon.control.PrivateMemoryControl(new SysfsAttributes(sys),
                             new dev.cxld.daemon.sysfs.MemorySysfs(sys), sys.resolve("dev")), bus,
-                    Clock.systemUTC());
+                    Clock.systemUTC(), pid -> java.util.OptionalLong.empty());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
