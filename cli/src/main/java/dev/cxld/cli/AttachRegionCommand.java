@@ -49,11 +49,23 @@ final class AttachRegionCommand {
                     + " private_memory {dax, device, size, align, driver_before, offlined, system_ram}. What cxld"
                     + " cannot promise from userspace: the kernel's own lock on the region (regionZ/locked), and that"
                     + " nobody else with root maps /dev/daxX.Y or onlines the memory again."
-                    + " Handoffs survive a daemon restart. Needs root or cxld's admin group.",
-            footer = {"", "Exit status: 0 handed off; 10 not attachable (the reason names the region and the rule);"
+                    + " A handoff is durable (it survives a daemon restart, until detach-region or revocation) unless"
+                    + " leased: --lease holds it for as long as this cxlctl runs (its connection: stop cxlctl, or kill"
+                    + " it, and the handoff is released, exactly once; it prints the handoff, then the line of its"
+                    + " end if cxld ends it first: handoff-revoked, or handoff-released when detached by force),"
+                    + " --pid for as long as a process lives (cxld looks once a second; a pid reused later does not"
+                    + " count). A lease ends with the cxld that held its connection: a restarted cxld releases"
+                    + " connection leases, and process leases whose process is gone, at start. Needs root or cxld's"
+                    + " admin group.",
+            footer = {"", "Exit status: 0 handed off (with --lease: the lease ended by this cxlctl's own wish);"
+                    + " 10 not attachable (the reason names the region and the rule);"
                     + " 7 already handed off (the reason names the holder), or its memory is online and cannot be"
-                    + " taken back; 8 the kernel refused a step (the file and errno are named); 4 no such memdev.",
-                "", "Example:", "  cxlctl attach-region mem2 --owner my-accelerator | jq .hpa_range"})
+                    + " taken back; 8 the kernel refused a step (the file and errno are named); 4 no such memdev or"
+                    + " process; 11 (--lease) the handoff was revoked or detached by force while held; 3 (--lease)"
+                    + " cxld went away (its successor releases the lease at start).",
+                "", "Examples:", "  cxlctl attach-region mem2 --owner my-accelerator | jq .hpa_range",
+                "  cxlctl attach-region mem2 --lease > handoff.json &   # held until this cxlctl stops",
+                "  cxlctl attach-region mem2 --pid \"$(pidof my-runtime)\"  # held while my-runtime runs"})
     static final class Attach implements Callable<Integer> {
         @Spec CommandSpec spec;
         @ParentCommand CxlCtl parent;
@@ -71,8 +83,19 @@ final class AttachRegionCommand {
                 + " of all its free capacity (the kernel's own TODO), then attach it")
         boolean create;
 
+        @Option(names = "--lease", description = "hold the handoff for as long as this cxlctl runs (until it is stopped"
+                + " or killed), not durably; prints the handoff, then how it ended if cxld ended it")
+        boolean lease;
+
+        @Option(names = "--pid", paramLabel = "PID", description = "hold the handoff for as long as process PID lives")
+        Long pid;
+
         @Override
         public Integer call() throws IOException {
+            if (lease && pid != null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--lease (this cxlctl's connection) and --pid (another process) name different holders: give one");
+            }
             ObjectNode args = Json.mapper().createObjectNode().put("memdev", memdev);
             if (create) {
                 args.put("create", true);
@@ -80,7 +103,35 @@ final class AttachRegionCommand {
             if (owner != null) {
                 args.put("owner", owner);
             }
-            return print(spec, Request.ATTACH_REGION, parent.client().call(Request.ATTACH_REGION, args), json);
+            if (pid != null) {
+                args.put("lease", "process").put("pid", pid);
+            }
+            if (!lease) {
+                return print(spec, Request.ATTACH_REGION, parent.client().call(Request.ATTACH_REGION, args), json);
+            }
+            args.put("lease", "connection");
+            int[] ended = {-1};
+            Response r = parent.client().stream(Request.ATTACH_REGION, args,
+                    answer -> print(spec, Request.ATTACH_REGION, answer, json),
+                    event -> {
+                        spec.commandLine().getOut().println(event.toString());
+                        spec.commandLine().getOut().flush();
+                        String what = event.path("event").asText();
+                        spec.commandLine().getErr().println("cxlctl attach-region: the lease of "
+                                + event.path("name").asText() + " ended: " + what
+                                + (event.path("data").has("reason") ? " (" + event.path("data").path("reason").asText() + ")" : ""));
+                        ended[0] = ExitCodes.LEASE_ENDED;
+                        return false;
+                    });
+            if (!r.ok()) {
+                return ExitCodes.of(r.error().code());
+            }
+            if (ended[0] < 0) {
+                spec.commandLine().getErr().println("cxlctl attach-region: cxld closed the connection holding the lease of "
+                        + memdev + "; the cxld that starts next releases it");
+                return ExitCodes.UNREACHABLE;
+            }
+            return ended[0];
         }
     }
 
@@ -90,7 +141,9 @@ final class AttachRegionCommand {
                     + " --keep-devdax). The answer says which (memory) and any step that could not be undone"
                     + " (restore_errors)."
                     + " A second detach is an error (exit 4) that says the handoff is not there, and why when it"
-                    + " was revoked. Needs root or cxld's admin group.",
+                    + " was revoked. A leased handoff (attach-region --lease or --pid) is its holder's to end:"
+                    + " from anyone else, detach-region needs --force (the holder's connection hears of it)."
+                    + " Needs root or cxld's admin group.",
             footer = {"", "Example:", "  cxlctl detach-region mem2"})
     static final class Detach implements Callable<Integer> {
         @Spec CommandSpec spec;
@@ -103,6 +156,10 @@ final class AttachRegionCommand {
                 + " instead of giving it back to System RAM")
         boolean keepDevdax;
 
+        @Option(names = "--force", description = "end a lease that is not this cxlctl's own (another connection's or"
+                + " process's)")
+        boolean force;
+
         @Option(names = "--json", description = "on refusal, also print the error object on stdout")
         boolean json;
 
@@ -111,6 +168,9 @@ final class AttachRegionCommand {
             ObjectNode args = Json.mapper().createObjectNode().put("target", target);
             if (keepDevdax) {
                 args.put("keep_devdax", true);
+            }
+            if (force) {
+                args.put("force", true);
             }
             return print(spec, Request.DETACH_REGION, parent.client().call(Request.DETACH_REGION, args), json);
         }

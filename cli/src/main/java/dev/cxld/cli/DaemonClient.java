@@ -52,6 +52,15 @@ public final class DaemonClient {
      * that follows to {@code events} until it returns false or cxld closes the connection.
      */
     public Response stream(String op, JsonNode args, EventSink events) throws IOException {
+        return stream(op, args, r -> { }, events);
+    }
+
+    /**
+     * {@link #stream(String, JsonNode, EventSink)}, handing the response to {@code answered} as soon
+     * as it arrives, before any event (a lease's holder shows its handoff, then waits).
+     */
+    public Response stream(String op, JsonNode args, java.util.function.Consumer<Response> answered, EventSink events)
+            throws IOException {
         Request req = new Request(IntNode.valueOf(nextId++), op, args);
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             try {
@@ -69,6 +78,7 @@ public final class DaemonClient {
                 throw new UnreachableException("cxld at " + socket + " closed the connection without answering", null);
             }
             Response r = Json.mapper().readValue(line, Response.class);
+            answered.accept(r);
             if (events != null && r.ok()) {
                 while ((line = in.readLine()) != null) {
                     JsonNode e = Json.mapper().readTree(line).get("event");

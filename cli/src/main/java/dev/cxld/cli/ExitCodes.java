@@ -15,6 +15,8 @@ public final class ExitCodes {
     public static final int KERNEL_ERROR = 8;
     public static final int DEVICE_ERROR = 9;
     public static final int NOT_ATTACHABLE = 10;
+    /** A lease held by {@code attach-region --lease} ended without its holder: revoked, or taken by force. */
+    public static final int LEASE_ENDED = 11;
 
     private ExitCodes() {}
 

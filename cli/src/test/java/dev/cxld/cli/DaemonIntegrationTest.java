@@ -219,6 +219,70 @@ class DaemonIntegrationTest {
         assertThat(twice.toString()).contains("no handoff of mem2 to release");
     }
 
+    com.fasterxml.jackson.databind.JsonNode activeHandoffs() throws Exception {
+        StringWriter status = new StringWriter();
+        assertThat(run(status, new StringWriter(), "status")).isZero();
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(status.toString()).at("/handoffs/active");
+    }
+
+    void awaitActive(int n) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (activeHandoffs().size() != n) {
+            assertThat(System.nanoTime()).as("%d active handoffs within 10 s", n).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void aLeaseIsHeldByItsCxlctlAndOnlyForceTakesItAway() throws Exception {
+        start("ram3-committed");
+        dev.cxld.daemon.testing.SysfsFixtures.bindDax(sys, "region1", "dax1.0", "device_dax");
+        StringWriter heldOut = new StringWriter();
+        StringWriter heldErr = new StringWriter();
+        java.util.concurrent.CompletableFuture<Integer> holder = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> run(heldOut, heldErr, "attach-region", "mem2", "--lease", "--owner", "accel-0"));
+        awaitActive(1);
+        assertThat(activeHandoffs().get(0).at("/lease/kind").asText()).isEqualTo("connection");
+        assertThat(holder).as("the holder keeps its connection").isNotDone();
+
+        StringWriter e = new StringWriter();
+        assertThat(run(new StringWriter(), e, "detach-region", "mem2")).isEqualTo(ExitCodes.IN_USE);
+        assertThat(e.toString()).contains("is leased to root").contains("detach-region --force");
+        assertThat(run(new StringWriter(), new StringWriter(), "detach-region", "mem2", "--force")).isZero();
+
+        assertThat(holder.get(10, java.util.concurrent.TimeUnit.SECONDS)).as(heldErr.toString()).isEqualTo(ExitCodes.LEASE_ENDED);
+        assertThat(heldOut.toString()).contains("\"region\":\"region1\"").contains("\"kind\":\"connection\"")
+                .contains("\"event\":\"handoff-released\"");
+        assertThat(heldErr.toString()).contains("cxlctl attach-region: the lease of region1 ended: handoff-released"
+                + " (detached by force, from another connection than its holder's)");
+        assertThat(activeHandoffs()).isEmpty();
+        assertThat(run(new StringWriter(), e, "attach-region", "mem2", "--lease", "--pid", "1")).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void aProcessLeaseEndsWhenItsProcessExits() throws Exception {
+        start("ram3-committed");
+        dev.cxld.daemon.testing.SysfsFixtures.bindDax(sys, "region1", "dax1.0", "device_dax");
+        Process sleeper = new ProcessBuilder("sleep", "60").start();
+        try {
+            StringWriter o = new StringWriter();
+            StringWriter e = new StringWriter();
+            assertThat(run(o, e, "attach-region", "mem2", "--pid", Long.toString(sleeper.pid()))).as(e.toString()).isZero();
+            assertThat(o.toString()).contains("\"kind\":\"process\"").contains("\"pid\":" + sleeper.pid());
+            Thread.sleep(1500);
+            assertThat(activeHandoffs()).as("held while it lives").hasSize(1);
+        } finally {
+            sleeper.destroy();
+            sleeper.waitFor();
+        }
+        awaitActive(0);
+        StringWriter e = new StringWriter();
+        assertThat(run(new StringWriter(), e, "detach-region", "mem2")).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(run(new StringWriter(), e, "attach-region", "mem2", "--pid", Long.toString(sleeper.pid())))
+                .isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(e.toString()).contains("no process " + sleeper.pid() + " to lease the handoff to");
+    }
+
     @Test
     void anUnreachableDaemonIsExitThreeWithTheSocketNamed() {
         assertThat(cxlctl()).isEqualTo(3);
