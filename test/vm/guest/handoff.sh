@@ -8,11 +8,6 @@ set -e
 export CXLD_SOCKET=/tmp/cxld.sock
 O=$CXLVM_OUT
 . test/vm/guest/lib/cxld.sh
-start_cxld() {
-    cxld/bin/cxld --state-dir /tmp/state --rescan-interval 600 >> "$O/cxld.log" 2>&1 &
-    echo $! > /tmp/cxld.pid
-    wait_for_cxld
-}
 
 set -- $(memdevs)
 echo "$1 $2 $3" > "$O/memdevs.txt"

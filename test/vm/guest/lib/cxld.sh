@@ -23,6 +23,14 @@ wait_for_cxld() {
     i=0; while ! subscribers > /dev/null 2>&1 && [ $i -lt 300 ]; do sleep 0.05; i=$((i+1)); done
 }
 
+# start_cxld: cxld on the live /sys in the background, its state in /tmp/state, its pid in
+# /tmp/cxld.pid, its log appended to $O/cxld.log; returns once it answers.
+start_cxld() {
+    cxld/bin/cxld --state-dir /tmp/state --rescan-interval 600 >> "$O/cxld.log" 2>&1 &
+    echo $! > /tmp/cxld.pid
+    wait_for_cxld
+}
+
 # wait_for_monitor: until a monitor stream is attached (at most 15 s).
 wait_for_monitor() {
     i=0; while [ "$(subscribers 2>/dev/null)" != 1 ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i+1)); done
