@@ -108,6 +108,15 @@ class DaemonIntegrationTest {
         assertThat(s.get("capacity").get("ram").get("total_bytes").asLong()).isEqualTo(3L << 29);
     }
 
+    /**
+     * cxld on ram3 with region1's dax device on device_dax: private already, so a captured tree can
+     * take the handoff (the steps that make memory private need a kernel: PrivateMemoryVmIT).
+     */
+    void startWithRegion1Private() throws Exception {
+        start("ram3-committed");
+        dev.cxld.daemon.testing.SysfsFixtures.bindDax(sys, "region1", "dax1.0", "device_dax");
+    }
+
     int run(StringWriter o, StringWriter e, String... args) {
         CommandLine cl = CxlCtl.commandLine(new CxlCtl());
         cl.setOut(new PrintWriter(o));
@@ -173,10 +182,7 @@ class DaemonIntegrationTest {
 
     @Test
     void attachRegionHandsOffTheSingleTargetRegionOnceAndDetachReleasesOnce() throws Exception {
-        start("ram3-committed");
-        // region1's dax device on device_dax: private already, so a captured tree can take the
-        // handoff (the steps that make memory private need a kernel: PrivateMemoryVmIT)
-        dev.cxld.daemon.testing.SysfsFixtures.bindDax(sys, "region1", "dax1.0", "device_dax");
+        startWithRegion1Private();
         StringWriter o = new StringWriter();
         StringWriter e = new StringWriter();
         assertThat(run(o, e, "attach-region", "mem2", "--owner", "accel-0")).as(e.toString()).isZero();
@@ -235,8 +241,7 @@ class DaemonIntegrationTest {
 
     @Test
     void aLeaseIsHeldByItsCxlctlAndOnlyForceTakesItAway() throws Exception {
-        start("ram3-committed");
-        dev.cxld.daemon.testing.SysfsFixtures.bindDax(sys, "region1", "dax1.0", "device_dax");
+        startWithRegion1Private();
         StringWriter heldOut = new StringWriter();
         StringWriter heldErr = new StringWriter();
         java.util.concurrent.CompletableFuture<Integer> holder = java.util.concurrent.CompletableFuture.supplyAsync(
@@ -261,8 +266,7 @@ class DaemonIntegrationTest {
 
     @Test
     void aProcessLeaseEndsWhenItsProcessExits() throws Exception {
-        start("ram3-committed");
-        dev.cxld.daemon.testing.SysfsFixtures.bindDax(sys, "region1", "dax1.0", "device_dax");
+        startWithRegion1Private();
         Process sleeper = new ProcessBuilder("sleep", "60").start();
         try {
             StringWriter o = new StringWriter();

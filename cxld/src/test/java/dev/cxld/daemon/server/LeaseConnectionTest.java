@@ -8,8 +8,6 @@ import dev.cxld.daemon.testing.SysfsFixtures;
 import dev.cxld.protocol.Json;
 import dev.cxld.protocol.Response;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,10 +57,7 @@ class LeaseConnectionTest {
     }
 
     SocketChannel connect() throws IOException {
-        SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX);
-        c.connect(UnixDomainSocketAddress.of(tmp.resolve("s")));
-        clients.add(c);
-        return c;
+        return SocketServerTest.connect(tmp.resolve("s"), clients);
     }
 
     static JsonNode ask(SocketChannel c, String request) throws Exception {

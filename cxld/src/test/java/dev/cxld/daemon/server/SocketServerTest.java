@@ -52,8 +52,13 @@ class SocketServerTest {
     }
 
     SocketChannel connect() throws IOException {
+        return connect(tmp.resolve("s"), clients);
+    }
+
+    /** A client connected to {@code socket}, kept in {@code clients} to be closed after the test. */
+    static SocketChannel connect(Path socket, List<SocketChannel> clients) throws IOException {
         SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX);
-        c.connect(UnixDomainSocketAddress.of(tmp.resolve("s")));
+        c.connect(UnixDomainSocketAddress.of(socket));
         clients.add(c);
         return c;
     }
