@@ -239,8 +239,11 @@ class HandoffsTest {
 
         // revoked first: the connection's close then releases nothing
         Handoff again = hs.attach("mem2", ALICE, Lease.connection(4242L), connection);
-        Files.delete(sys.resolve("bus/cxl/devices/region1"));
-        snapshots.fresh();
+        try (EventBus.Subscription events = bus.subscribe(Set.of(Event.HANDOFF))) {
+            Files.delete(sys.resolve("bus/cxl/devices/region1"));
+            snapshots.fresh(); // the watcher thread revokes it; wait for its announcement
+            assertThat(events.next(5000).event()).isEqualTo("handoff-revoked");
+        }
         assertThat(hs.revoked()).hasSize(1);
         assertThat(hs.endLease(again, "the connection that held it closed")).isEmpty();
     }
