@@ -6,8 +6,13 @@ import dev.cxld.protocol.JsonText;
 import dev.cxld.protocol.Request;
 import dev.cxld.protocol.Response;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Stack;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IParameterConsumer;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -57,15 +62,17 @@ final class AttachRegionCommand {
                     + " count). A lease ends with the cxld that held its connection: a restarted cxld releases"
                     + " connection leases, and process leases whose process is gone, at start. Needs root or cxld's"
                     + " admin group.",
-            footer = {"", "Exit status: 0 handed off (with --lease: the lease ended by this cxlctl's own wish);"
+            footer = {"", "Exit status: 0 handed off (with --lease: the lease ended by this cxlctl's own wish; with"
+                    + " --exec: CMD's own status, 126 when /dev/daxX.Y could not be opened, 127 when CMD could not be run);"
                     + " 10 not attachable (the reason names the region and the rule);"
                     + " 7 already handed off (the reason names the holder), or its memory is online and cannot be"
                     + " taken back; 8 the kernel refused a step (the file and errno are named); 4 no such memdev or"
-                    + " process; 11 (--lease) the handoff was revoked or detached by force while held; 3 (--lease)"
+                    + " process; 11 (--lease, --exec) the handoff was revoked or detached by force while held; 3 (--lease)"
                     + " cxld went away (its successor releases the lease at start).",
                 "", "Examples:", "  cxlctl attach-region mem2 --owner my-accelerator | jq .hpa_range",
                 "  cxlctl attach-region mem2 --lease > handoff.json &   # held until this cxlctl stops",
-                "  cxlctl attach-region mem2 --pid \"$(pidof my-runtime)\"  # held while my-runtime runs"})
+                "  cxlctl attach-region mem2 --pid \"$(pidof my-runtime)\"  # held while my-runtime runs",
+                "  cxlctl attach-region mem2 --exec my-runtime --device-fd 3  # my-runtime maps fd 3; held while it runs"})
     static final class Attach implements Callable<Integer> {
         @Spec CommandSpec spec;
         @ParentCommand CxlCtl parent;
@@ -90,11 +97,40 @@ final class AttachRegionCommand {
         @Option(names = "--pid", paramLabel = "PID", description = "hold the handoff for as long as process PID lives")
         Long pid;
 
+        @Option(names = "--exec", paramLabel = "CMD", arity = "1..*", parameterConsumer = Remaining.class,
+                description = "run CMD [ARGS...] (everything after --exec) as the holder: a lease that lasts until CMD"
+                        + " exits; CMD inherits /dev/daxX.Y open read-write as descriptor 3, which this user may open"
+                        + " for the lease (cxld makes it its owner, and gives it back after), with LISTEN_FDS=1,"
+                        + " LISTEN_PID, LISTEN_FDNAMES=daxX.Y, CXLD_DAX_FD=3, CXLD_DAX_DEVICE and CXLD_HANDOFF (the"
+                        + " handoff JSON) in its environment; cxlctl exits with CMD's status. If cxld ends the lease"
+                        + " first, CMD gets SIGTERM (SIGKILL " + LeaseExec.GRACE_SECONDS + " s later) and cxlctl exits 11")
+        List<String> exec;
+
+        /** --exec takes every argument after it, options of CMD included. */
+        static final class Remaining implements IParameterConsumer {
+            @Override
+            public void consumeParameters(Stack<String> args, ArgSpec argSpec, CommandSpec commandSpec) {
+                if (args.isEmpty()) {
+                    throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(),
+                            "--exec needs a command: --exec CMD [ARGS...]");
+                }
+                List<String> command = new ArrayList<>();
+                while (!args.isEmpty()) {
+                    command.add(args.pop());
+                }
+                argSpec.setValue(command);
+            }
+        }
+
         @Override
         public Integer call() throws IOException {
             if (lease && pid != null) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "--lease (this cxlctl's connection) and --pid (another process) name different holders: give one");
+            }
+            if (exec != null && pid != null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--exec (the command it runs) and --pid (another process) name different holders: give one");
             }
             ObjectNode args = Json.mapper().createObjectNode().put("memdev", memdev);
             if (create) {
@@ -105,6 +141,10 @@ final class AttachRegionCommand {
             }
             if (pid != null) {
                 args.put("lease", "process").put("pid", pid);
+            }
+            if (exec != null) {
+                return new LeaseExec(parent.client(), spec.commandLine().getErr()).run(args, exec,
+                        refusal -> print(spec, Request.ATTACH_REGION, refusal, json));
             }
             if (!lease) {
                 return print(spec, Request.ATTACH_REGION, parent.client().call(Request.ATTACH_REGION, args), json);

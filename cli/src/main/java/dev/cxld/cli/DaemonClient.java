@@ -61,8 +61,19 @@ public final class DaemonClient {
      */
     public Response stream(String op, JsonNode args, java.util.function.Consumer<Response> answered, EventSink events)
             throws IOException {
+        return stream(op, args, answered, events, ch -> { });
+    }
+
+    /**
+     * {@link #stream(String, JsonNode, java.util.function.Consumer, EventSink)}, handing the
+     * connection to {@code opened} first, so that another thread can end the stream by closing it
+     * (the stream then ends with an {@link java.nio.channels.AsynchronousCloseException}).
+     */
+    public Response stream(String op, JsonNode args, java.util.function.Consumer<Response> answered, EventSink events,
+            java.util.function.Consumer<SocketChannel> opened) throws IOException {
         Request req = new Request(IntNode.valueOf(nextId++), op, args);
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            opened.accept(ch);
             try {
                 ch.connect(UnixDomainSocketAddress.of(socket));
             } catch (IOException e) {

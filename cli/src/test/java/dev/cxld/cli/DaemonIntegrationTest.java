@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -262,6 +263,62 @@ class DaemonIntegrationTest {
                 + " (detached by force, from another connection than its holder's)");
         assertThat(activeHandoffs()).isEmpty();
         assertThat(run(new StringWriter(), e, "attach-region", "mem2", "--lease", "--pid", "1")).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void execRunsTheHolderWithTheDeviceAsDescriptorThreeAndReleasesWhenItExits() throws Exception {
+        startWithRegion1Private();
+        Path node = Files.createDirectories(sys.resolve("dev")).resolve("dax1.0");
+        Files.writeString(node, "");
+        Path seen = tmp.resolve("seen");
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        int rc = run(o, e, "attach-region", "mem2", "--owner", "accel-0", "--exec", "sh", "-c",
+                "{ readlink /proc/self/fd/3; echo \"$LISTEN_FDS $LISTEN_FDNAMES $CXLD_DAX_FD $CXLD_DAX_DEVICE\";"
+                        + " [ \"$LISTEN_PID\" = $$ ] && echo pid-ok; echo \"$CXLD_HANDOFF\"; } > \"$0\"; exit 7",
+                seen.toString());
+        assertThat(rc).as("the command's own status; " + e).isEqualTo(7);
+        assertThat(o.toString()).as("stdout is the command's").isEmpty();
+        List<String> lines = Files.readAllLines(seen);
+        assertThat(lines.subList(0, 3)).containsExactly(node.toString(), "1 dax1.0 3 " + node, "pid-ok");
+        com.fasterxml.jackson.databind.JsonNode h = new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.get(3));
+        assertThat(h.at("/region").asText()).isEqualTo("region1");
+        assertThat(h.at("/lease/kind").asText()).isEqualTo("connection");
+        assertThat(h.at("/holder/owner").asText()).isEqualTo("accel-0");
+        assertThat(h.at("/private_memory/grant/uid").asLong()).as("granted to the caller's uid").isZero();
+        awaitActive(0);
+
+        // a command that cannot be run: the shell's 127, and nothing stays handed off
+        assertThat(run(new StringWriter(), new StringWriter(), "attach-region", "mem2", "--exec",
+                tmp.resolve("no-such-runtime").toString())).isEqualTo(127);
+        awaitActive(0);
+        // a device that cannot be opened: 126
+        Files.delete(node);
+        Files.createDirectory(node);
+        StringWriter dirErr = new StringWriter();
+        assertThat(run(new StringWriter(), dirErr, "attach-region", "mem2", "--exec", "true")).isEqualTo(126);
+        awaitActive(0);
+    }
+
+    @Test
+    void execStopsTheHolderWhenCxldEndsTheLease() throws Exception {
+        startWithRegion1Private();
+        Files.writeString(Files.createDirectories(sys.resolve("dev")).resolve("dax1.0"), "");
+        StringWriter heldErr = new StringWriter();
+        java.util.concurrent.CompletableFuture<Integer> holder = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> run(new StringWriter(), heldErr, "attach-region", "mem2", "--exec", "sleep", "60"));
+        awaitActive(1);
+        assertThat(run(new StringWriter(), new StringWriter(), "detach-region", "mem2", "--force")).isZero();
+        assertThat(holder.get(20, java.util.concurrent.TimeUnit.SECONDS)).as(heldErr.toString())
+                .isEqualTo(ExitCodes.LEASE_ENDED);
+        assertThat(heldErr.toString()).contains("cxlctl attach-region: the lease of region1 ended: handoff-released"
+                + " (detached by force, from another connection than its holder's); stopping sleep (pid ");
+        StringWriter e = new StringWriter();
+        assertThat(run(new StringWriter(), e, "attach-region", "mem2", "--exec")).isEqualTo(ExitCodes.USAGE);
+        assertThat(e.toString()).contains("--exec");
+        assertThat(run(new StringWriter(), e, "attach-region", "mem2", "--pid", "1", "--exec", "true"))
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(e.toString()).contains("--exec (the command it runs) and --pid (another process) name different holders");
     }
 
     @Test

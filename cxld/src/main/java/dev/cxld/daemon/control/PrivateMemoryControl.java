@@ -1,6 +1,8 @@
 package dev.cxld.daemon.control;
 
+import dev.cxld.daemon.errors.IoErrors;
 import dev.cxld.daemon.errors.Refusal;
+import dev.cxld.daemon.nativeio.DeviceNodeAccess;
 import dev.cxld.daemon.policy.PrivateMemory;
 import dev.cxld.daemon.sysfs.MemorySysfs;
 import dev.cxld.daemon.sysfs.SysfsAttributes;
@@ -8,6 +10,7 @@ import dev.cxld.protocol.ErrorCode;
 import dev.cxld.protocol.model.DaxDevice;
 import dev.cxld.protocol.model.MemoryBlock;
 import dev.cxld.protocol.model.Region;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,6 +79,42 @@ public final class PrivateMemoryControl {
             LOG.info("{}: took {} out of System RAM ({})", r.region(), dax == null ? "its range" : dax.device(), done);
         }
         return new Made(dax, dax == null ? null : devRoot.resolve(dax.device()), done);
+    }
+
+    /**
+     * Makes {@code uid} the owner of character device {@code node} with read-write access (the
+     * group and other bits stay as they were); answers how the node was before, for
+     * {@link #ungrant}. KERNEL_ERROR naming the node when it cannot be done.
+     */
+    public DeviceNodeAccess.Owner grant(Path node, long uid) {
+        try {
+            DeviceNodeAccess.Owner before = DeviceNodeAccess.owner(node);
+            DeviceNodeAccess.set(node, new DeviceNodeAccess.Owner(uid, before.gid(), before.mode() | 0600));
+            LOG.info("{}: owned by uid {} for the handoff (was uid {} gid {} mode {})", node, uid, before.uid(),
+                    before.gid(), Integer.toOctalString(before.mode()));
+            return before;
+        } catch (IOException e) {
+            throw new Refusal(ErrorCode.KERNEL_ERROR, "cannot give uid " + uid + " access to " + node + ": "
+                    + IoErrors.reason(e));
+        }
+    }
+
+    /**
+     * Puts {@code node} back as {@code before}; a node that is gone (its device went away with the
+     * region) needs nothing. The failure, or null.
+     */
+    public String ungrant(Path node, DeviceNodeAccess.Owner before) {
+        if (!Files.exists(node, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        try {
+            DeviceNodeAccess.set(node, before);
+            return null;
+        } catch (IOException e) {
+            String why = "cannot give " + node + " back to uid " + before.uid() + ": " + IoErrors.reason(e);
+            LOG.warn(why);
+            return why;
+        }
     }
 
     /** Undoes {@code done} in reverse, as far as it can; the failures, each naming its step. */

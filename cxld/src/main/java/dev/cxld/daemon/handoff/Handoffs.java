@@ -5,6 +5,7 @@ import dev.cxld.daemon.control.PrivateMemoryControl;
 import dev.cxld.daemon.errors.Refusal;
 import dev.cxld.daemon.events.EventBus;
 import dev.cxld.daemon.live.Snapshots;
+import dev.cxld.daemon.nativeio.DeviceNodeAccess;
 import dev.cxld.daemon.policy.AttachPolicy;
 import dev.cxld.protocol.ErrorBody;
 import dev.cxld.protocol.ErrorCode;
@@ -93,6 +94,16 @@ public final class Handoffs {
      * which only {@link #endLease} and a detach on that connection end without force.
      */
     public synchronized Handoff attach(String memdev, Handoff.Holder holder, Lease lease, Object connection) {
+        return attach(memdev, holder, lease, connection, null);
+    }
+
+    /**
+     * {@link #attach(String, Handoff.Holder, Lease, Object)}, and with {@code grantTo} (a uid; null:
+     * none) made owner of the region's character device {@code /dev/daxX.Y}, read-write, until the
+     * handoff ends: refused for a region without one.
+     */
+    public synchronized Handoff attach(String memdev, Handoff.Holder holder, Lease lease, Object connection,
+            Long grantTo) {
         if (lease != null && lease.isConnection() && connection == null) {
             throw new IllegalArgumentException("a connection lease needs its connection");
         }
@@ -116,13 +127,30 @@ public final class Handoffs {
         Region region = a.region();
         // no byte of the range may stay System RAM: refused (and undone) otherwise
         PrivateMemoryControl.Made made = memory.makePrivate(region);
+        PrivateMemoryState pm = PrivateMemoryState.of(made);
+        if (grantTo != null) {
+            if (made.node() == null) {
+                memory.undo(region.region(), made.done());
+                throw new Refusal(ErrorCode.INVALID_ARGUMENT, region.region() + " of " + memdev + " has no dax device,"
+                        + " so there is no /dev/daxX.Y to grant or pass; attach it without --exec, --grant or fd"
+                        + " (its range is then the handoff)");
+            }
+            try {
+                DeviceNodeAccess.Owner before = memory.grant(made.node(), grantTo);
+                pm = pm.granted(new PrivateMemoryState.Grant(grantTo, before.uid(), before.gid(), before.mode()));
+            } catch (Refusal r) {
+                memory.undo(region.region(), made.done());
+                throw r;
+            }
+        }
         Handoff h = new Handoff(memdev, region.region(), a.decoder(), a.start(), a.size(),
                 new Handoff.Range(a.start(), a.end()), region.interleaveWays() == null ? 1 : region.interleaveWays(),
                 region.type(), region.daxDevices().isEmpty() ? null : region.daxDevices().get(0), true, holder,
-                clock.instant().toString(), PrivateMemoryState.of(made), lease);
+                clock.instant().toString(), pm, lease);
         active.add(h);
         if (!persist()) {
             active.remove(h);
+            ungrant(h);
             memory.undo(region.region(), made.done());
             throw new Refusal(ErrorCode.UNAVAILABLE, "cannot record the handoff of " + region.region() + " in "
                     + store.file() + " (see the daemon log); nothing was handed off");
@@ -251,14 +279,41 @@ public final class Handoffs {
                 reason == null ? "" : ": " + reason);
         announce("handoff-released", h, reason);
         PrivateMemoryState pm = h.privateMemory();
+        List<String> failures = new ArrayList<>();
+        String ungranted = ungrant(h); // before the device can go back to kmem
+        if (ungranted != null) {
+            failures.add(ungranted);
+        }
         if (pm == null || pm.done().isEmpty()) {
-            return new Released(h, "unchanged", List.of());
+            return new Released(h, failures.isEmpty() ? "unchanged" : "not all given back", failures);
         }
         if (keepDevdax) {
-            return new Released(h, "kept private (" + pm.dax() + " stays bound to device_dax)", List.of());
+            return new Released(h, "kept private (" + pm.dax() + " stays bound to device_dax)", failures);
         }
-        List<String> failures = memory.undo(h.region(), pm.done());
+        failures.addAll(memory.undo(h.region(), pm.done()));
         return new Released(h, failures.isEmpty() ? "given back as it was before attach" : "not all given back", failures);
+    }
+
+    /** Puts the device node of {@code h}'s grant back as it was; the failure, or null (also: no grant). */
+    private String ungrant(Handoff h) {
+        PrivateMemoryState pm = h.privateMemory();
+        if (pm == null || pm.grant() == null || pm.device() == null) {
+            return null;
+        }
+        PrivateMemoryState.Grant g = pm.grant();
+        return memory.ungrant(java.nio.file.Path.of(pm.device()),
+                new DeviceNodeAccess.Owner(g.uidBefore(), g.gidBefore(), g.modeBefore()));
+    }
+
+    /**
+     * Ends {@code h} right after its attach because the reply cannot carry what was asked (the
+     * descriptor could not be opened): released as detach releases it, once; nothing when it already ended.
+     */
+    public synchronized Optional<Released> abandon(Handoff h, String why) {
+        if (!active.contains(h)) {
+            return Optional.empty();
+        }
+        return releaseOrLog(h, "the attach was undone: " + why);
     }
 
     private String lastRevoked(String name) {
@@ -324,6 +379,9 @@ public final class Handoffs {
         }
         if (now.isEmpty()) {
             return;
+        }
+        for (Revoked r : now) {
+            ungrant(r.handoff()); // its device node, when it outlived the region's change
         }
         revoked.addAll(now);
         while (revoked.size() > KEEP_REVOKED) {

@@ -18,6 +18,7 @@ import java.util.List;
  * @param driverBefore the dax driver it had before attach ({@code kmem}, {@code device_dax}), null when unbound
  * @param offlined the memory blocks attach offlined, with the zone each was online in
  * @param systemRam whether any of the range is online as System RAM now: false after attach
+ * @param grant the holder's access to {@code device} that attach granted, null when none was asked
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PrivateMemoryState(
@@ -27,10 +28,22 @@ public record PrivateMemoryState(
         Long align,
         @JsonProperty("driver_before") String driverBefore,
         List<Offlined> offlined,
-        @JsonProperty("system_ram") boolean systemRam) {
+        @JsonProperty("system_ram") boolean systemRam,
+        Grant grant) {
 
     public PrivateMemoryState {
         offlined = offlined == null ? List.of() : List.copyOf(offlined);
+    }
+
+    /**
+     * The holder's uid made owner of the character device (read-write) for the handoff, and how
+     * the node was before ({@code mode_before}: permission bits), which release puts back.
+     */
+    public record Grant(long uid, @JsonProperty("uid_before") long uidBefore, @JsonProperty("gid_before") long gidBefore,
+            @JsonProperty("mode_before") int modeBefore) {}
+
+    PrivateMemoryState granted(Grant g) {
+        return new PrivateMemoryState(dax, device, size, align, driverBefore, offlined, systemRam, g);
     }
 
     /** A memory block attach took offline, and the zone it was online in. */
@@ -45,10 +58,10 @@ public record PrivateMemoryState(
             }
         }
         if (made.dax() == null) {
-            return new PrivateMemoryState(null, null, null, null, null, offlined, false);
+            return new PrivateMemoryState(null, null, null, null, null, offlined, false, null);
         }
         return new PrivateMemoryState(made.dax().device(), made.node().toString(), made.dax().size(), made.dax().align(),
-                made.dax().driver(), offlined, false);
+                made.dax().driver(), offlined, false, null);
     }
 
     /** The steps attach took, in its order (PrivateMemory.plan's): what release undoes. */

@@ -28,6 +28,9 @@ interface LibC extends Library {
     int SO_RCVBUF = 8;
     int SO_PEERCRED = 17;
     int SO_RCVBUFFORCE = 33;
+    int SCM_RIGHTS = 1;
+    int MSG_NOSIGNAL = 0x4000;
+    int MSG_CMSG_CLOEXEC = 0x40000000;
     short POLLIN = 0x1;
 
     private static LibC load() {
@@ -55,6 +58,10 @@ interface LibC extends Library {
 
     long recvfrom(int fd, Pointer buf, long len, int flags, Pointer from, IntByReference fromLen)
             throws LastErrorException;
+
+    long sendmsg(int fd, Pointer msghdr, int flags) throws LastErrorException;
+
+    long recvmsg(int fd, Pointer msghdr, int flags) throws LastErrorException;
 
     int poll(Pointer fds, long nfds, int timeoutMs) throws LastErrorException;
 

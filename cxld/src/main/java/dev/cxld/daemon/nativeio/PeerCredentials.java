@@ -38,16 +38,24 @@ public final class PeerCredentials {
         return FD_VAL != null;
     }
 
-    public static Optional<Ucred> of(SocketChannel ch) {
+    /** The descriptor of {@code ch}, empty when it cannot be reached. */
+    static java.util.OptionalInt fd(SocketChannel ch) {
         if (FD_VAL == null) {
-            return Optional.empty();
+            return java.util.OptionalInt.empty();
         }
-        int fd;
         try {
-            fd = (Integer) FD_VAL.invoke(ch);
+            return java.util.OptionalInt.of((Integer) FD_VAL.invoke(ch));
         } catch (ReflectiveOperationException | RuntimeException e) {
+            return java.util.OptionalInt.empty();
+        }
+    }
+
+    public static Optional<Ucred> of(SocketChannel ch) {
+        java.util.OptionalInt reached = fd(ch);
+        if (reached.isEmpty()) {
             return Optional.empty();
         }
+        int fd = reached.getAsInt();
         try (Memory ucred = new Memory(12)) {
             IntByReference len = new IntByReference(12);
             LibC.INSTANCE.getsockopt(fd, LibC.SOL_SOCKET, LibC.SO_PEERCRED, ucred, len);

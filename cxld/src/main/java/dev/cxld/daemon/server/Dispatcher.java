@@ -12,6 +12,7 @@ import dev.cxld.daemon.handoff.Handoffs;
 import dev.cxld.daemon.list.Listing;
 import dev.cxld.daemon.live.Snapshots;
 import dev.cxld.daemon.mailbox.MemdevCommands;
+import dev.cxld.daemon.nativeio.PassedFile;
 import dev.cxld.protocol.ErrorCode;
 import dev.cxld.protocol.Event;
 import dev.cxld.protocol.Json;
@@ -39,7 +40,7 @@ public final class Dispatcher {
             RegionControl regions, Listing listing) {}
 
     /** A reply: one line, or one line that starts an event stream on the connection. */
-    public sealed interface Reply permits Line, Stream {
+    public sealed interface Reply permits Line, Stream, Passing {
         String line();
     }
 
@@ -55,6 +56,23 @@ public final class Dispatcher {
         /** Every event of the subscription, nothing to do at the end. */
         public Stream(String line, JsonNode id, EventBus.Subscription subscription) {
             this(line, id, subscription, e -> true, () -> { });
+        }
+    }
+
+    /**
+     * {@code reply}, sent with {@code file}'s descriptor attached (SCM_RIGHTS); the server closes
+     * its own descriptor once the line is sent, or could not be.
+     */
+    public record Passing(Reply reply, PassedFile file) implements Reply {
+        public Passing {
+            if (reply instanceof Passing) {
+                throw new IllegalArgumentException("one descriptor per reply");
+            }
+        }
+
+        @Override
+        public String line() {
+            return reply.line();
         }
     }
 

@@ -14,6 +14,9 @@ import dev.cxld.daemon.errors.Refusal;
 import dev.cxld.protocol.ErrorCode;
 import dev.cxld.protocol.Event;
 import dev.cxld.daemon.live.Snapshots;
+import dev.cxld.daemon.nativeio.ErrnoException;
+import dev.cxld.daemon.nativeio.FdPassing;
+import dev.cxld.daemon.nativeio.PassedFile;
 import dev.cxld.protocol.Json;
 import dev.cxld.protocol.ListParams;
 import dev.cxld.protocol.MemdevDetails;
@@ -85,22 +88,31 @@ final class Operations {
                     if (c.args().flag("create")) {
                         s.regions().createIfNone(memdev);
                     }
+                    Long grantTo = c.args().flag("grant") ? c.peer().uid() : null;
+                    boolean fd = c.args().flag("fd");
                     if (lease == null || !lease.isConnection()) {
-                        return c.ok(Json.mapper().valueToTree(s.handoffs().attach(memdev, holder(c), lease, null)));
+                        Handoff h = s.handoffs().attach(memdev, holder(c), lease, null, grantTo);
+                        return passing(s.handoffs(), h, fd, c.ok(Json.mapper().valueToTree(h)));
                     }
                     // a connection lease: the connection carries its handoff's events from now on
                     // (subscribed before attach, so a revocation cannot fall between) and ends it on close
                     EventBus.Subscription sub = s.events().subscribe(Set.of(Event.HANDOFF));
                     Handoff h;
                     try {
-                        h = s.handoffs().attach(memdev, holder(c), lease, c.peer());
+                        h = s.handoffs().attach(memdev, holder(c), lease, c.peer(), grantTo);
                     } catch (RuntimeException e) {
                         sub.close();
                         throw e;
                     }
-                    return new Dispatcher.Stream(c.ok(Json.mapper().valueToTree(h)).line(), c.request().id(), sub,
-                            e -> isAbout(e, h) && !"handoff-attached".equals(e.event()),
+                    Dispatcher.Stream stream = new Dispatcher.Stream(c.ok(Json.mapper().valueToTree(h)).line(),
+                            c.request().id(), sub, e -> isAbout(e, h) && !"handoff-attached".equals(e.event()),
                             () -> s.handoffs().endLease(h, "the connection that held it closed"));
+                    try {
+                        return passing(s.handoffs(), h, fd, stream);
+                    } catch (RuntimeException e) {
+                        sub.close();
+                        throw e;
+                    }
                 }),
                 changes(Request.DETACH_REGION, c -> {
                     Handoffs.Released r = s.handoffs().detach(c.args().text("target"), c.args().flag("keep_devdax"),
@@ -127,6 +139,35 @@ final class Operations {
             }
         }
         return table;
+    }
+
+    /**
+     * {@code reply}, with {@code h}'s character device opened read-write to travel with it
+     * (SCM_RIGHTS) when {@code fd} asks for it; the handoff is undone when there is no device to
+     * pass or it cannot be opened, so a refused attach leaves nothing handed off.
+     */
+    private static Dispatcher.Reply passing(Handoffs handoffs, Handoff h, boolean fd, Dispatcher.Reply reply) {
+        if (!fd) {
+            return reply;
+        }
+        String device = h.privateMemory() == null ? null : h.privateMemory().device();
+        if (device == null) {
+            handoffs.abandon(h, "it has no character device to pass");
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, h.region() + " of " + h.memdev() + " has no dax device, so"
+                    + " there is no /dev/daxX.Y to pass; attach it without \"fd\" (its range is then the handoff)");
+        }
+        if (!FdPassing.available()) {
+            handoffs.abandon(h, "this cxld cannot pass descriptors");
+            throw new Refusal(ErrorCode.UNAVAILABLE, "this cxld cannot pass descriptors: it runs without"
+                    + " --add-opens java.base/sun.nio.ch=ALL-UNNAMED (bin/cxld and the jar's manifest give it)");
+        }
+        try {
+            return new Dispatcher.Passing(reply, PassedFile.open(java.nio.file.Path.of(device)));
+        } catch (ErrnoException e) {
+            handoffs.abandon(h, "its device could not be opened");
+            throw new Refusal(ErrorCode.KERNEL_ERROR, "cannot open " + device + " to pass it: " + e.getMessage()
+                    + "; nothing was handed off");
+        }
     }
 
     /**

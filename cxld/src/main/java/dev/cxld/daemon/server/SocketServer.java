@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import dev.cxld.daemon.errors.IoErrors;
+import dev.cxld.daemon.nativeio.FdPassing;
+import dev.cxld.daemon.nativeio.PassedFile;
 import dev.cxld.protocol.ErrorCode;
 import dev.cxld.protocol.Response;
 import java.util.HashMap;
@@ -212,14 +214,33 @@ public final class SocketServer implements AutoCloseable {
                         ? new Dispatcher.Line(Dispatcher.failure(ErrorCode.INVALID_ARGUMENT,
                                 "request longer than " + MAX_LINE + " bytes"))
                         : dispatcher.handle(line.text(), c.peer);
-                if (reply instanceof Dispatcher.Stream s && c.stream != null) {
-                    s.subscription().close();
-                    end(s, c); // a lease just granted on a connection that cannot carry it ends at once
-                    reply = Dispatcher.encode(Response.failure(s.id(), ErrorCode.INVALID_ARGUMENT,
-                            "this connection already carries an event stream (monitor, or a lease's events);"
-                                    + " open another connection (a lease asked for here was released again)"));
+                PassedFile passed = null;
+                if (reply instanceof Dispatcher.Passing p) {
+                    passed = p.file();
+                    reply = p.reply();
                 }
-                send(out, c, reply.line());
+                try {
+                    if (reply instanceof Dispatcher.Stream s && c.stream != null) {
+                        s.subscription().close();
+                        end(s, c); // a lease just granted on a connection that cannot carry it ends at once
+                        reply = Dispatcher.encode(Response.failure(s.id(), ErrorCode.INVALID_ARGUMENT,
+                                "this connection already carries an event stream (monitor, or a lease's events);"
+                                        + " open another connection (a lease asked for here was released again)"));
+                        if (passed != null) {
+                            passed.close(); // a refused reply carries no descriptor
+                            passed = null;
+                        }
+                    }
+                    if (passed != null) {
+                        send(out, c, reply.line(), passed);
+                    } else {
+                        send(out, c, reply.line());
+                    }
+                } finally {
+                    if (passed != null) {
+                        passed.close(); // the client has its own descriptor now, or none
+                    }
+                }
                 if (reply instanceof Dispatcher.Stream s) {
                     c.stream = s;
                     threads.execute(() -> pump(ch, out, c, s));
@@ -259,6 +280,18 @@ public final class SocketServer implements AutoCloseable {
         synchronized (c.writeLock) {
             while (b.hasRemaining()) {
                 out.write(b);
+            }
+        }
+    }
+
+    /** {@link #send}, with {@code file}'s descriptor travelling with the line's first bytes. */
+    private static void send(SocketChannel out, Connection c, String line, PassedFile file) throws IOException {
+        byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+        synchronized (c.writeLock) {
+            int sent = FdPassing.send(out, bytes, file);
+            ByteBuffer rest = ByteBuffer.wrap(bytes, sent, bytes.length - sent);
+            while (rest.hasRemaining()) {
+                out.write(rest);
             }
         }
     }

@@ -12,6 +12,7 @@ import dev.cxld.daemon.errors.Refusal;
 import dev.cxld.daemon.events.EventBus;
 import dev.cxld.daemon.live.Snapshots;
 import dev.cxld.daemon.sysfs.CxlSysfs;
+import dev.cxld.daemon.testing.Prerequisites;
 import dev.cxld.daemon.testing.SysfsFixtures;
 import dev.cxld.protocol.ErrorCode;
 import dev.cxld.protocol.Event;
@@ -246,6 +247,43 @@ class HandoffsTest {
         }
         assertThat(hs.revoked()).hasSize(1);
         assertThat(hs.endLease(again, "the connection that held it closed")).isEmpty();
+    }
+
+    @Test
+    void aGrantMakesTheHolderOwnerOfTheDeviceUntilTheHandoffEnds() throws Exception {
+        Prerequisites.require(((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0,
+                "needs root (chown)");
+        Path node = Files.createDirectories(sys.resolve("dev")).resolve("dax1.0");
+        Files.writeString(node, "");
+        Files.setPosixFilePermissions(node, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Handoffs hs = handoffs();
+        Handoff h = hs.attach("mem2", ALICE, null, null, 1000L);
+        assertThat(h.privateMemory().grant()).isEqualTo(new PrivateMemoryState.Grant(1000, 0, 0, 0600));
+        assertThat(((Number) Files.getAttribute(node, "unix:uid")).intValue()).isEqualTo(1000);
+        assertThat(handoffs().active().get(0).privateMemory().grant()).as("kept in the state file").isNotNull();
+        hs.detach("mem2", true);
+        assertThat(((Number) Files.getAttribute(node, "unix:uid")).intValue()).as("given back on release").isZero();
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(node)))
+                .isEqualTo("rw-------");
+
+        // revoked while the node outlives the change: given back too
+        hs.attach("mem2", ALICE, null, null, 1000L);
+        try (EventBus.Subscription events = bus.subscribe(Set.of(Event.HANDOFF))) {
+            Files.writeString(sys.resolve("bus/cxl/devices/region1").toRealPath().resolve("commit"), "0\n");
+            snapshots.fresh();
+            assertThat(events.next(5000).event()).isEqualTo("handoff-revoked");
+        }
+        assertThat(((Number) Files.getAttribute(node, "unix:uid")).intValue()).isZero();
+    }
+
+    @Test
+    void aGrantNeedsACharacterDeviceAndUndoesTheAttachWithout() throws Exception {
+        Handoffs hs = handoffs();
+        assertThatThrownBy(() -> hs.attach("mem2", ALICE, null, null, 1000L))
+                .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.KERNEL_ERROR))
+                .hasMessageStartingWith("cannot give uid 1000 access to " + sys.resolve("dev/dax1.0") + ": ");
+        assertThat(hs.active()).as("nothing handed off").isEmpty();
+        assertThat(hs.attach("mem2", ALICE).region()).as("and nothing left locked").isEqualTo("region1");
     }
 
     @Test

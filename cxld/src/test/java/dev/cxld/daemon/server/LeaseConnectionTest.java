@@ -118,6 +118,35 @@ class LeaseConnectionTest {
     }
 
     @Test
+    void theDeviceTravelsWithTheAnswerWhenAsked() throws Exception {
+        Path node = Files.createDirectories(sys.resolve("dev")).resolve("dax1.0");
+        Files.writeString(node, "the region's memory");
+        SocketChannel holder = connect();
+        SocketServerTest.send(holder, "{\"id\":1,\"op\":\"attach-region\",\"args\":{\"memdev\":\"mem2\","
+                + "\"lease\":\"connection\",\"fd\":true}}\n");
+        dev.cxld.daemon.nativeio.FdPassing.Received r = dev.cxld.daemon.nativeio.FdPassing.receive(holder, 65536);
+        JsonNode attached = Json.mapper().readTree(new String(r.bytes(), java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(attached.at("/ok").asBoolean()).as(attached.toString()).isTrue();
+        assertThat(attached.at("/result/private_memory/device").asText()).isEqualTo(node.toString());
+        assertThat(r.fds()).hasSize(1);
+        Path fd = Path.of("/proc/self/fd/" + r.fds()[0]);
+        assertThat(Files.readSymbolicLink(fd)).isEqualTo(node);
+        assertThat(Files.readString(fd)).isEqualTo("the region's memory");
+        dev.cxld.daemon.nativeio.FdPassing.closeDescriptor(r.fds()[0]);
+
+        // without a device to pass, the attach is undone
+        SocketChannel other = connect();
+        ask(other, "{\"id\":2,\"op\":\"detach-region\",\"args\":{\"target\":\"mem2\",\"force\":true}}");
+        Files.delete(node);
+        JsonNode refused = ask(other, "{\"id\":3,\"op\":\"attach-region\",\"args\":{\"memdev\":\"mem2\",\"fd\":true}}");
+        assertThat(refused.at("/error/code").asText()).isEqualTo("KERNEL_ERROR");
+        assertThat(refused.at("/error/message").asText())
+                .startsWith("cannot open " + node + " to pass it: open " + node + ": No such file or directory")
+                .endsWith("; nothing was handed off");
+        assertThat(ask(other, "{\"id\":4,\"op\":\"status\"}").at("/result/handoffs/active")).isEmpty();
+    }
+
+    @Test
     void leaseArgumentsAreChecked() throws Exception {
         SocketChannel c = connect();
         assertThat(ask(c, "{\"id\":1,\"op\":\"attach-region\",\"args\":{\"memdev\":\"mem2\",\"lease\":\"forever\"}}")
