@@ -38,3 +38,16 @@ wait_for_monitor() {
 
 # json_field FILE KEY: a top-level string of a JSON file.
 json_field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
+
+# active: how many handoffs cxld has active (fails while cxld does not answer)
+active() {
+    python3 -c 'import socket,json,sys
+s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b"{\"id\":1,\"op\":\"status\"}\n")
+print(len(json.loads(s.makefile().readline())["result"]["handoffs"]["active"]))' "$CXLD_SOCKET"
+}
+# await_active N NAME: until N handoffs are active (at most 90 s: a cxlctl starts slowly here);
+# the count then goes to $O/NAME.active
+await_active() {
+    i=0; while [ "$(active 2>/dev/null)" != "$1" ] && [ $i -lt 900 ]; do sleep 0.1; i=$((i+1)); done
+    active > "$O/$2.active" 2>&1 || true
+}
