@@ -87,7 +87,10 @@ final class AttachRegionCommand {
         boolean json;
 
         @Option(names = "--create", description = "when the memdev has no region, first create a single-target region"
-                + " of all its free capacity (the kernel's own TODO), then attach it")
+                + " of all its free capacity (the kernel's own TODO), then attach it; that region is the handoff's:"
+                + " it is destroyed when the handoff ends (detach, lease end, revocation), exactly once, also by a"
+                + " cxld that was killed in between (at its next start), and right away if the attach is refused."
+                + " A region cxld did not create is never destroyed, only handed back (created_region: true says which)")
         boolean create;
 
         @Option(names = "--lease", description = "hold the handoff for as long as this cxlctl runs (until it is stopped"

@@ -122,9 +122,19 @@ public final class Daemon implements AutoCloseable {
         Snapshots s = snapshots;
         UeventListener l = listener;
         String ls = listenerState;
+        // regions and handoffs know each other: a held region is not destroyed, an ended handoff
+        // destroys the region cxld created for it
+        java.util.concurrent.atomic.AtomicReference<Handoffs> held = new java.util.concurrent.atomic.AtomicReference<>();
+        RegionControl regions = new RegionControl(attributes, s, (name, op) -> {
+            Handoffs h = held.get();
+            if (h != null) { // null while Handoffs starts: it tears down only regions no handoff holds
+                h.refuseIfHeld(name, op);
+            }
+        });
         Handoffs handoffs = new Handoffs(new HandoffStore(config.stateDir()), s,
                 new PrivateMemoryControl(attributes, new MemorySysfs(config.sysfsRoot()), config.devRoot()), bus, clock,
-                new dev.cxld.daemon.sysfs.ProcStat(config.procRoot())::startTime);
+                new dev.cxld.daemon.sysfs.ProcStat(config.procRoot())::startTime, regions::destroyIfSame);
+        held.set(handoffs);
         MemdevCommands mailbox = new MemdevCommands(new MailboxService(config.devRoot(), s), attributes, s);
         Dispatcher.Services services = new Dispatcher.Services(s, bus,
                 new MemdevControl(attributes, s, handoffs::refuseIfHeld), access,
@@ -133,7 +143,7 @@ public final class Daemon implements AutoCloseable {
                         trace == null ? "disabled: no tracefs configured" : trace.state(), config.adminGroup(),
                         handoffs.status()),
                 mailbox, new PoisonList(attributes, bus, () -> trace != null && trace.running()),
-                handoffs, new RegionControl(attributes, s, handoffs::refuseIfHeld), new Listing(s, mailbox));
+                handoffs, regions, new Listing(s, mailbox));
         this.server = new SocketServer(config.socket(), new Dispatcher(services, self, clock), config.limits(),
                 config.exposure(), config.procRoot());
         long period = config.rescanInterval().toMillis();

@@ -148,15 +148,39 @@ public final class RegionControl {
      * For attach-region --create: a memdev without any region gets a single-target region of all
      * its free capacity (ram when it has a volatile partition, else pmem) on the first root decoder
      * that can map it. A memdev that has a region keeps it; the attach policy then decides as always.
+     * The region it created, if any.
      */
-    public void createIfNone(String memdev) {
+    public java.util.Optional<String> createIfNone(String memdev) {
         Topology t = snapshots.fresh().topology();
         if (AttachPolicy.decide(t, memdev, java.util.Set.of()) instanceof AttachPolicy.Refused r
                 && r.rule() == AttachPolicy.Rule.NO_REGION) {
             Memdev m = MemdevControl.find(t, memdev);
             String type = m.ramSize() != null && m.ramSize() > 0 ? "ram" : "pmem";
-            create(new CreateRequest(null, type, 1, null, null, List.of(memdev)));
+            return java.util.Optional.of(create(new CreateRequest(null, type, 1, null, null, List.of(memdev)))
+                    .get("region").asText());
         }
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Destroys {@code name} (forced: unbound first) if it is still the region at {@code resource}
+     * with {@code size}; false, touching nothing, when there is no such region. For a region cxld
+     * created for a handoff, once the handoff has ended.
+     */
+    public boolean destroyIfSame(String name, long resource, long size) {
+        java.util.Optional<Region> seen = snapshots.fresh().topology().region(name);
+        if (seen.isEmpty()) {
+            return false;
+        }
+        synchronized (lock(seen.get().rootDecoder())) {
+            java.util.Optional<Region> r = snapshots.fresh().topology().region(name); // no create under this root meanwhile
+            if (r.isEmpty() || r.get().resource() == null || r.get().size() == null || r.get().resource() != resource
+                    || r.get().size() != size) {
+                return false;
+            }
+            destroy(name, true);
+        }
+        return true;
     }
 
     /** Tears a region down: unbind, decommit, detach targets, free DPA (highest decoder first), delete. */

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /**
  * A region's host physical address range handed to one holder, as {@code attach-region} answers it
  * and as the state file keeps it. {@code hpa_range.end} is inclusive, as in the kernel's struct range.
- * {@code lease} is null for a durable handoff (until detach or revocation).
+ * {@code lease} is null for a durable handoff (until detach or revocation); {@code created_region}
+ * is true when cxld created the region for it, and absent otherwise.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Handoff(
@@ -23,7 +24,14 @@ public record Handoff(
         Holder holder,
         String since,
         @JsonProperty("private_memory") PrivateMemoryState privateMemory,
-        Lease lease) {
+        Lease lease,
+        @JsonProperty("created_region") Boolean createdRegion) {
+
+    /** Whether cxld created the region for this handoff (attach-region --create): it is destroyed when the handoff ends. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean created() {
+        return Boolean.TRUE.equals(createdRegion);
+    }
 
     /** [start, end], end inclusive. */
     public record Range(long start, long end) {}

@@ -24,10 +24,15 @@ public final class HandoffStore {
 
     /** The file's content. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record State(int version, List<Handoff> handoffs, List<Revoked> revoked) {
+    public record State(int version, List<Handoff> handoffs, List<Revoked> revoked, List<Teardown> teardowns) {
         public State {
             handoffs = List.copyOf(handoffs == null ? List.of() : handoffs);
             revoked = List.copyOf(revoked == null ? List.of() : revoked);
+            teardowns = List.copyOf(teardowns == null ? List.of() : teardowns);
+        }
+
+        public State(int version, List<Handoff> handoffs, List<Revoked> revoked) {
+            this(version, handoffs, revoked, List.of());
         }
 
         public static State empty() {

@@ -49,6 +49,11 @@ public final class Handoffs {
     private final EventBus bus;
     private final Clock clock;
     private final Processes processes;
+    private final RegionTeardown regions;
+    /** Regions cxld created for handoffs that ended, not destroyed yet (kept in the state file). */
+    private final List<Teardown> teardowns = new ArrayList<>();
+    /** Teardowns whose failure was logged already (retried quietly). */
+    private final Set<Teardown> failedOnce = new java.util.HashSet<>();
     private final List<Handoff> active = new ArrayList<>();
     /** The connection (its server-side token) of each connection lease made by this cxld. */
     private final Map<Handoff, Object> holders = new IdentityHashMap<>();
@@ -60,7 +65,8 @@ public final class Handoffs {
 
     /** Loads the saved handoffs and checks each against the current topology before anyone can ask. */
     public Handoffs(HandoffStore store, Snapshots snapshots, PrivateMemoryControl memory, EventBus bus, Clock clock,
-            Processes processes) throws IOException {
+            Processes processes, RegionTeardown regions) throws IOException {
+        this.regions = regions;
         this.store = store;
         this.snapshots = snapshots;
         this.memory = memory;
@@ -70,6 +76,7 @@ public final class Handoffs {
         HandoffStore.State s = store.load();
         active.addAll(s.handoffs());
         revoked.addAll(s.revoked());
+        teardowns.addAll(s.teardowns());
         if (!active.isEmpty()) {
             LOG.info("restored {} handoff(s) from {}", active.size(), store.file());
         }
@@ -79,7 +86,7 @@ public final class Handoffs {
                 releaseOrLog(h, "its lease ended: the connection that held it closed when the cxld holding it stopped");
             }
         }
-        checkLeases();
+        checkLeases(); // and the teardowns a previous cxld left unfinished
         snapshots.watch(this::check);
     }
 
@@ -104,6 +111,16 @@ public final class Handoffs {
      */
     public synchronized Handoff attach(String memdev, Handoff.Holder holder, Lease lease, Object connection,
             Long grantTo) {
+        return attach(memdev, holder, lease, connection, grantTo, null);
+    }
+
+    /**
+     * {@link #attach(String, Handoff.Holder, Lease, Object, Long)} of a region cxld may just have
+     * created for it ({@code created}, null: none): when that is the region attached, the handoff
+     * owns it, and its end destroys it, once.
+     */
+    public synchronized Handoff attach(String memdev, Handoff.Holder holder, Lease lease, Object connection,
+            Long grantTo, String created) {
         if (lease != null && lease.isConnection() && connection == null) {
             throw new IllegalArgumentException("a connection lease needs its connection");
         }
@@ -146,7 +163,7 @@ public final class Handoffs {
         Handoff h = new Handoff(memdev, region.region(), a.decoder(), a.start(), a.size(),
                 new Handoff.Range(a.start(), a.end()), region.interleaveWays() == null ? 1 : region.interleaveWays(),
                 region.type(), region.daxDevices().isEmpty() ? null : region.daxDevices().get(0), true, holder,
-                clock.instant().toString(), pm, lease);
+                clock.instant().toString(), pm, lease, region.region().equals(created) ? Boolean.TRUE : null);
         active.add(h);
         if (!persist()) {
             active.remove(h);
@@ -199,6 +216,9 @@ public final class Handoffs {
      * connection closed while its release could not be recorded (called once a second, and at start).
      */
     public synchronized List<Released> checkLeases() {
+        for (Teardown t : List.copyOf(teardowns)) {
+            tearDown(t);
+        }
         List<Released> ended = new ArrayList<>();
         for (Map.Entry<Handoff, String> e : List.copyOf(this.ended.entrySet())) {
             if (!active.contains(e.getKey())) {
@@ -269,8 +289,13 @@ public final class Handoffs {
     /** Ends {@code h}: recorded, announced ({@code reason} with it), memory given back. */
     private Released release(Handoff h, boolean keepDevdax, String reason) {
         active.remove(h);
+        Teardown teardown = h.created() ? Teardown.of(h, reason == null ? "detached" : reason) : null;
+        if (teardown != null) {
+            teardowns.add(teardown); // in the same write that ends the handoff
+        }
         if (!persist()) {
             active.add(h);
+            teardowns.remove(teardown);
             throw new Refusal(ErrorCode.UNAVAILABLE, "cannot record the release of " + h.region() + " in "
                     + store.file() + " (see the daemon log); it is still handed off");
         }
@@ -283,6 +308,15 @@ public final class Handoffs {
         String ungranted = ungrant(h); // before the device can go back to kmem
         if (ungranted != null) {
             failures.add(ungranted);
+        }
+        if (teardown != null) {
+            String failed = tearDown(teardown);
+            if (failed != null) {
+                failures.add(failed);
+                return new Released(h, "not destroyed yet: " + h.region() + ", which cxld created for this handoff"
+                        + " (retried)", failures);
+            }
+            return new Released(h, "destroyed with " + h.region() + ", which cxld created for this handoff", failures);
         }
         if (pm == null || pm.done().isEmpty()) {
             return new Released(h, failures.isEmpty() ? "unchanged" : "not all given back", failures);
@@ -346,6 +380,9 @@ public final class Handoffs {
         ObjectNode o = Json.mapper().createObjectNode();
         o.set("active", Json.mapper().valueToTree(active));
         o.set("revoked", Json.mapper().valueToTree(revoked));
+        if (!teardowns.isEmpty()) {
+            o.set("teardowns", Json.mapper().valueToTree(teardowns));
+        }
         return o;
     }
 
@@ -380,9 +417,15 @@ public final class Handoffs {
         if (now.isEmpty()) {
             return;
         }
+        List<Teardown> due = new ArrayList<>();
         for (Revoked r : now) {
             ungrant(r.handoff()); // its device node, when it outlived the region's change
+            // a region cxld created goes with its handoff, unless the kernel deleted it already
+            if (r.handoff().created() && t.region(r.handoff().region()).isPresent()) {
+                due.add(Teardown.of(r.handoff(), "revoked: " + r.reason()));
+            }
         }
+        teardowns.addAll(due);
         revoked.addAll(now);
         while (revoked.size() > KEEP_REVOKED) {
             revoked.remove(0);
@@ -393,6 +436,44 @@ public final class Handoffs {
                     r.handoff().holder().describe(), r.reason());
             announce("handoff-revoked", r.handoff(), r.reason());
         }
+        for (Teardown d : due) {
+            tearDown(d);
+        }
+    }
+
+    /**
+     * Destroys the region of pending teardown {@code t} if it is still the one cxld created, then
+     * drops it from the state; the failure (it stays pending, retried once a second), or null.
+     */
+    private String tearDown(Teardown t) {
+        if (!teardowns.contains(t)) {
+            return null; // done already
+        }
+        boolean destroyed;
+        try {
+            // a region by that name handed off again is another handoff's now: never destroyed here
+            destroyed = find(t.region()).isEmpty() && regions.destroyIfSame(t.region(), t.resource(), t.size());
+        } catch (Refusal r) {
+            String why = "cannot destroy " + t.region() + ", which cxld created for the handoff of " + t.memdev()
+                    + ": " + r.getMessage();
+            if (failedOnce.add(t)) {
+                LOG.error("{}; retrying once a second", why);
+            }
+            return why;
+        }
+        teardowns.remove(t);
+        failedOnce.remove(t);
+        if (destroyed) {
+            LOG.info("destroyed {}, which cxld created for the handoff of {} ({})", t.region(), t.memdev(), t.why());
+        } else {
+            LOG.info("{}, which cxld created for the handoff of {}, is gone already: nothing to destroy", t.region(),
+                    t.memdev());
+        }
+        if (!persist()) {
+            LOG.error("the teardown of {} stays in {} until it can be saved; a cxld that starts with it finds the"
+                    + " region gone and does nothing", t.region(), store.file());
+        }
+        return null;
     }
 
     /** Why the topology no longer supports {@code h}; null while it does. */
@@ -425,7 +506,7 @@ public final class Handoffs {
 
     private boolean persist() {
         try {
-            store.save(new HandoffStore.State(HandoffStore.VERSION, active, revoked));
+            store.save(new HandoffStore.State(HandoffStore.VERSION, active, revoked, teardowns));
             return true;
         } catch (IOException e) {
             LOG.error("cannot save handoffs to {}: {}", store.file(), e.getMessage());

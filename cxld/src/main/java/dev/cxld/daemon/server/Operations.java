@@ -85,13 +85,11 @@ final class Operations {
                 changes(Request.ATTACH_REGION, c -> {
                     String memdev = c.args().text("memdev");
                     Lease lease = lease(s.handoffs(), c);
-                    if (c.args().flag("create")) {
-                        s.regions().createIfNone(memdev);
-                    }
+                    String created = c.args().flag("create") ? s.regions().createIfNone(memdev).orElse(null) : null;
                     Long grantTo = c.args().flag("grant") ? c.peer().uid() : null;
                     boolean fd = c.args().flag("fd");
                     if (lease == null || !lease.isConnection()) {
-                        Handoff h = s.handoffs().attach(memdev, holder(c), lease, null, grantTo);
+                        Handoff h = attach(s, memdev, holder(c), lease, null, grantTo, created);
                         return passing(s.handoffs(), h, fd, c.ok(Json.mapper().valueToTree(h)));
                     }
                     // a connection lease: the connection carries its handoff's events from now on
@@ -99,7 +97,7 @@ final class Operations {
                     EventBus.Subscription sub = s.events().subscribe(Set.of(Event.HANDOFF));
                     Handoff h;
                     try {
-                        h = s.handoffs().attach(memdev, holder(c), lease, c.peer(), grantTo);
+                        h = attach(s, memdev, holder(c), lease, c.peer(), grantTo, created);
                     } catch (RuntimeException e) {
                         sub.close();
                         throw e;
@@ -139,6 +137,29 @@ final class Operations {
             }
         }
         return table;
+    }
+
+    /**
+     * Handoffs.attach; when it is refused, a region created for it ({@code created}) is destroyed
+     * again, so a refused attach --create leaves nothing behind.
+     */
+    private static Handoff attach(Dispatcher.Services s, String memdev, Handoff.Holder holder, Lease lease,
+            Object connection, Long grantTo, String created) {
+        try {
+            return s.handoffs().attach(memdev, holder, lease, connection, grantTo, created);
+        } catch (Refusal r) {
+            if (created == null) {
+                throw r;
+            }
+            String undone;
+            try {
+                s.regions().destroy(created, true);
+                undone = "; " + created + ", which cxld created for it, was destroyed again";
+            } catch (Refusal d) {
+                undone = "; destroying " + created + ", which cxld created for it, failed too: " + d.getMessage();
+            }
+            throw r.adding(undone);
+        }
     }
 
     /**

@@ -62,6 +62,20 @@ class RegionControlTest {
     }
 
     @Test
+    void destroyIfSameLeavesAnotherRegionByThatNameAlone() throws Exception {
+        Path region1 = sys.resolve("bus/cxl/devices/region1").toRealPath();
+        long resource = Long.decode(Files.readString(region1.resolve("resource")).strip());
+        long size = Long.decode(Files.readString(region1.resolve("size")).strip());
+        assertThat(regions.destroyIfSame("region1", resource + size, size)).as("another address").isFalse();
+        assertThat(regions.destroyIfSame("region1", resource, size * 2)).as("another size").isFalse();
+        assertThat(regions.destroyIfSame("region7", resource, size)).as("no such region").isFalse();
+        assertThat(Files.readString(region1.resolve("commit")).strip()).as("nothing written").isEqualTo("1");
+        held = "region1";
+        assertThatThrownBy(() -> regions.destroyIfSame("region1", resource, size))
+                .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.LOCKED));
+    }
+
+    @Test
     void createChecksItsArgumentsBeforeWritingAnything() throws Exception {
         assertThatThrownBy(() -> regions.create(new RegionControl.CreateRequest(null, "dram", null, null, null, List.of("mem0"))))
                 .hasMessage("create-region: type must be ram or pmem, not dram");

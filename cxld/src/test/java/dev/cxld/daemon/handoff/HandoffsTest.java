@@ -46,6 +46,20 @@ class HandoffsTest {
     final Processes processes = pid -> running.containsKey(pid)
             ? java.util.OptionalLong.of(running.get(pid)) : java.util.OptionalLong.empty();
 
+    /** The regions destroyed, in order; a region named in {@link #refuseTeardown} is refused. */
+    final List<String> destroyed = java.util.Collections.synchronizedList(new ArrayList<>());
+    final Set<String> refuseTeardown = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final RegionTeardown teardown = (region, resource, size) -> {
+        if (refuseTeardown.contains(region)) {
+            throw new Refusal(ErrorCode.KERNEL_ERROR, "delete " + region + ": Device or resource busy (EBUSY)");
+        }
+        boolean there = Files.exists(sys.resolve("bus/cxl/devices/" + region));
+        if (there) {
+            destroyed.add(region);
+        }
+        return there;
+    };
+
     @BeforeEach
     void setUp() throws Exception {
         sys = SysfsFixtures.install("ram3-committed", tmp);
@@ -59,7 +73,7 @@ class HandoffsTest {
     Handoffs handoffs() throws Exception {
         return new Handoffs(new HandoffStore(state), snapshots,
                 new PrivateMemoryControl(new SysfsAttributes(sys), new MemorySysfs(sys), sys.resolve("dev")), bus,
-                Clock.systemUTC(), processes);
+                Clock.systemUTC(), processes, teardown);
     }
 
     static ErrorCode code(Throwable t) {
@@ -284,6 +298,97 @@ class HandoffsTest {
                 .hasMessageStartingWith("cannot give uid 1000 access to " + sys.resolve("dev/dax1.0") + ": ");
         assertThat(hs.active()).as("nothing handed off").isEmpty();
         assertThat(hs.attach("mem2", ALICE).region()).as("and nothing left locked").isEqualTo("region1");
+    }
+
+    @Test
+    void aRegionCxldCreatedIsDestroyedExactlyOnceHoweverTheEndsOfItsHandoffRace() throws Exception {
+        Path mem2 = sys.resolve("bus/cxl/devices/mem2").toRealPath();
+        Path driver = Files.readSymbolicLink(mem2.resolve("driver"));
+        Handoffs hs = handoffs();
+        for (int round = 0; round < 20; round++) {
+            destroyed.clear();
+            Object connection = new Object();
+            Handoff h = hs.attach("mem2", ALICE, Lease.connection(4242L), connection, null, "region1");
+            assertThat(h.created()).isTrue();
+            CountDownLatch go = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(5);
+            List<Future<?>> racers = List.of(
+                    pool.submit(() -> { go.await(); return hs.detach("mem2", false, true, new Object(), 1); }),
+                    pool.submit(() -> { go.await(); return hs.detach("mem2", false, true, new Object(), 1); }),
+                    pool.submit(() -> { go.await(); return hs.endLease(h, "the connection that held it closed"); }),
+                    pool.submit(() -> { go.await(); return hs.endLease(h, "the connection that held it closed"); }),
+                    pool.submit(() -> { // the kernel unbinds the memdev: revoked
+                        go.await();
+                        Files.delete(mem2.resolve("driver"));
+                        return snapshots.fresh();
+                    }));
+            go.countDown();
+            for (Future<?> f : racers) {
+                try {
+                    f.get(10, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    assertThat(code(e.getCause())).as("a detach that lost the race finds nothing").isEqualTo(ErrorCode.NOT_FOUND);
+                }
+            }
+            pool.shutdown();
+            hs.checkLeases();
+            Thread.sleep(50); // the watcher thread's revocation, if it came last, finds nothing
+            assertThat(destroyed).as("round " + round).containsExactly("region1");
+            assertThat(hs.active()).isEmpty();
+            assertThat(hs.status().has("teardowns")).as("none left pending").isFalse();
+            Files.createSymbolicLink(mem2.resolve("driver"), driver);
+            snapshots.fresh();
+        }
+    }
+
+    @Test
+    void aRegionCxldDidNotCreateIsNeverDestroyed() throws Exception {
+        Handoffs hs = handoffs();
+        Handoff h = hs.attach("mem2", ALICE, null, null, null, "region9");
+        assertThat(h.created()).as("region9 is not the region attached").isFalse();
+        assertThat(hs.detach("mem2", false).memory()).isNotEqualTo("destroyed with region1, which cxld created for this handoff");
+        hs.attach("mem2", ALICE);
+        try (EventBus.Subscription events = bus.subscribe(Set.of(Event.HANDOFF))) {
+            Files.writeString(sys.resolve("bus/cxl/devices/region1").toRealPath().resolve("commit"), "0\n");
+            snapshots.fresh();
+            assertThat(events.next(5000).event()).isEqualTo("handoff-revoked");
+        }
+        hs.checkLeases();
+        assertThat(destroyed).isEmpty();
+    }
+
+    @Test
+    void aCreatedRegionTheKernelDeletedIsNotDestroyedAgain() throws Exception {
+        Handoffs hs = handoffs();
+        hs.attach("mem2", ALICE, null, null, null, "region1");
+        try (EventBus.Subscription events = bus.subscribe(Set.of(Event.HANDOFF))) {
+            Files.delete(sys.resolve("bus/cxl/devices/region1"));
+            snapshots.fresh();
+            assertThat(events.next(5000).event()).isEqualTo("handoff-revoked");
+        }
+        hs.checkLeases();
+        assertThat(destroyed).isEmpty();
+        assertThat(hs.status().has("teardowns")).isFalse();
+    }
+
+    @Test
+    void aTeardownLeftUnfinishedIsFinishedByTheNextCxldOnce() throws Exception {
+        Handoffs hs = handoffs();
+        hs.attach("mem2", ALICE, null, null, null, "region1");
+        refuseTeardown.add("region1");
+        Handoffs.Released r = hs.detach("mem2", false);
+        assertThat(r.memory()).isEqualTo("not destroyed yet: region1, which cxld created for this handoff (retried)");
+        assertThat(r.restoreErrors()).containsExactly("cannot destroy region1, which cxld created for the handoff of"
+                + " mem2: delete region1: Device or resource busy (EBUSY)");
+        assertThat(hs.status().get("teardowns").get(0).get("region").asText()).isEqualTo("region1");
+        assertThat(hs.checkLeases()).isEmpty(); // retried, refused again, quietly
+        assertThat(destroyed).isEmpty();
+
+        refuseTeardown.clear();
+        handoffs(); // cxld killed, and started again: it finishes the teardown at start
+        assertThat(destroyed).containsExactly("region1");
+        handoffs(); // and the next one finds nothing left to do
+        assertThat(destroyed).as("destroyed once, across the restarts").containsExactly("region1");
     }
 
     @Test

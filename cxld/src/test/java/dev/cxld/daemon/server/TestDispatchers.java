@@ -30,11 +30,18 @@ public final class TestDispatchers {
     public static Dispatcher over(Path sys, Status.Daemon self, Access access, EventBus bus) {
         Snapshots snapshots = new Snapshots(new CxlSysfs(sys), Clock.systemUTC(), bus);
         Handoffs handoffs;
+        java.util.concurrent.atomic.AtomicReference<Handoffs> held = new java.util.concurrent.atomic.AtomicReference<>();
+        RegionControl regions = new RegionControl(new SysfsAttributes(sys), snapshots, (name, op) -> {
+            if (held.get() != null) {
+                held.get().refuseIfHeld(name, op);
+            }
+        });
         try {
             handoffs = new Handoffs(new HandoffStore(sys.resolveSibling(sys.getFileName() + "-state")), snapshots,
                     new dev.cxld.daemon.control.PrivateMemoryControl(new SysfsAttributes(sys),
                             new dev.cxld.daemon.sysfs.MemorySysfs(sys), sys.resolve("dev")), bus,
-                    Clock.systemUTC(), pid -> java.util.OptionalLong.empty());
+                    Clock.systemUTC(), pid -> java.util.OptionalLong.empty(), regions::destroyIfSame);
+            held.set(handoffs);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -45,7 +52,7 @@ public final class TestDispatchers {
                 () -> new Status.Live(snapshots.stats(), "off", 30, bus.subscribers(), "disabled: test", access.adminGroup(),
                         handoffs.status()),
                 mailbox, new PoisonList(attributes, bus, () -> false), handoffs,
-                new RegionControl(attributes, snapshots, handoffs::refuseIfHeld), new Listing(snapshots, mailbox));
+                regions, new Listing(snapshots, mailbox));
         return new Dispatcher(services, self, Clock.systemUTC());
     }
 }
