@@ -25,7 +25,7 @@ look() {
 }
 # await FILE: until FILE is not empty (at most 120 s: a JVM starts slowly here)
 await() { i=0; while [ ! -s "$1" ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i+1)); done; }
-i=0; while [ "$(basename "$(readlink "/sys/bus/dax/devices/$dax/driver")")" != kmem ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+await_dax_driver "$dax" kmem
 look before
 # nobody (65534) in group users (100), which this cxld trusts to change things
 cxld/bin/cxld --state-dir /tmp/state --rescan-interval 600 --admin-group users >> "$O/cxld.log" 2>&1 &

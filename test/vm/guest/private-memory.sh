@@ -20,7 +20,7 @@ look() {
     basename "$(readlink "/sys/bus/dax/devices/$dax/driver" 2>/dev/null)" > "$O/$1.driver" 2>/dev/null || echo none > "$O/$1.driver"
     for b in /sys/devices/system/memory/memory*; do echo "$(basename "$b") $(cat "$b/state")"; done > "$O/$1.blocks"
 }
-i=0; while [ "$(basename "$(readlink "/sys/bus/dax/devices/$dax/driver")")" != kmem ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+await_dax_driver "$dax" kmem
 look before
 cxld/bin/cxld --state-dir /tmp/state --rescan-interval 600 >> "$O/cxld.log" 2>&1 &
 wait_for_cxld

@@ -17,12 +17,15 @@ export CXLD_SOCKET=/tmp/cxld.sock
 O=$CXLVM_OUT
 . test/vm/guest/lib/cxld.sh
 regions() { ls "$CXL_DEVICES" | grep '^region[0-9]' | tr '\n' ' ' > "$O/$1.regions"; echo >> "$O/$1.regions"; }
+# mark N: where scenario N starts, in the cxld log (region names are reused: region0 each time)
+mark() { echo "--- teardown.sh: scenario $1" >> "$O/cxld.log"; }
 region_of() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["region"])' "$1"; }
 set -- $(memdevs)
 m=$1
 start_cxld
 
 # 1. not cxld's
+mark 1
 r1=$(make_region ram $((256 * 1048576)) commit "$m")
 step attach1 cli/bin/cxlctl attach-region "$m" --create
 step detach1 cli/bin/cxlctl detach-region "$m"
@@ -31,16 +34,21 @@ step destroy1 cli/bin/cxlctl destroy-region -f "$r1"
 regions clean1
 
 # 2. three detaches at once
+mark 2
 step attach2 cli/bin/cxlctl attach-region "$m" --create --owner teardown-2
 r2=$(region_of "$O/attach2.out")
 regions held2
 ( step detach2a cli/bin/cxlctl detach-region "$m" ) &
+a=$!
 ( step detach2b cli/bin/cxlctl detach-region "$m" ) &
+b=$!
 ( step detach2c cli/bin/cxlctl detach-region "$r2" ) &
-wait
+c=$!
+wait "$a" "$b" "$c" # not cxld, which runs in the background too
 regions after2
 
 # 3. cxld killed with SIGKILL while a lease holds a region it created
+mark 3
 cli/bin/cxlctl attach-region "$m" --create --lease > "$O/lease3.out" 2> "$O/lease3.err" &
 holder=$!
 await_active 1 held3
@@ -56,18 +64,22 @@ regions after3
 step status3 cli/bin/cxlctl status
 
 # 4. memdev unbind, forced detach and SIGKILL of the holder at once
+mark 4
 cli/bin/cxlctl attach-region "$m" --create --lease > "$O/lease4.out" 2> "$O/lease4.err" &
 holder=$!
 await_active 1 held4
 r4=$(region_of "$O/lease4.out")
 regions held4
-( sysfs_write /sys/bus/cxl/drivers/cxl_mem/unbind "$m" 2> "$O/unbind4.err"; echo $? > "$O/unbind4.rc" ) &
+( set +e; sysfs_write /sys/bus/cxl/drivers/cxl_mem/unbind "$m" 2> "$O/unbind4.err"; echo $? > "$O/unbind4.rc" ) &
+a=$!
 ( step detach4 cli/bin/cxlctl detach-region "$m" --force ) &
+b=$!
 kill -9 "$holder"
-wait
+wait "$a" "$b" "$holder" || true
 await_active 0 ended4
 sleep 3 # a teardown the kernel refused is retried once a second
 regions after4
 step status4 cli/bin/cxlctl status
 sysfs_write /sys/bus/cxl/drivers/cxl_mem/bind "$m" 2> "$O/rebind4.err" || true
+mark end
 echo "$m $r1 $r2 $r3 $r4" > "$O/names.txt"

@@ -92,3 +92,12 @@ plan_regions() {
         *) echo "regions.sh: no region plan for $CXLVM_TOPOLOGY $stage" >&2; return 1 ;;
     esac
 }
+
+# await_dax_driver DAX DRIVER: until dax device DAX is bound to DRIVER (at most 10 s; kmem binds a
+# new region's dax device asynchronously).
+await_dax_driver() {
+    i=0
+    while [ "$(basename "$(readlink "/sys/bus/dax/devices/$1/driver")")" != "$2" ] && [ $i -lt 100 ]; do
+        sleep 0.1; i=$((i+1))
+    done
+}

@@ -36,7 +36,7 @@ class TeardownVmIT {
         assertThat(rc("detach1")).isZero();
         assertThat(Json.mapper().readTree(read("detach1.out")).get("memory").asText()).doesNotContain("destroyed");
         assertThat(regions("after1")).contains(r1);
-        assertThat(teardowns(log, r1)).isZero();
+        assertThat(teardowns(scenario(log, "1"), r1)).isZero();
 
         // 2. three detaches at once: one wins, the region is destroyed once
         String r2 = names[2];
@@ -47,7 +47,7 @@ class TeardownVmIT {
         assertThat(rcs).as(read("detach2a.err") + read("detach2b.err") + read("detach2c.err")).containsOnly(0, 4)
                 .containsOnlyOnce(0);
         assertThat(regions("after2")).doesNotContain(r2);
-        assertThat(teardowns(log, r2)).as(log).isEqualTo(1);
+        assertThat(teardowns(scenario(log, "2"), r2)).as(log).isEqualTo(1);
 
         // 3. cxld killed with SIGKILL under a lease: the next cxld releases it and destroys the region at start
         String r3 = names[3];
@@ -55,7 +55,7 @@ class TeardownVmIT {
         assertThat(regions("killed3")).contains(r3);
         assertThat(read("restarted3.active").strip()).isEqualTo("0");
         assertThat(regions("after3")).doesNotContain(r3);
-        assertThat(teardowns(log, r3)).as(log).isEqualTo(1);
+        assertThat(teardowns(scenario(log, "3"), r3)).as(log).isEqualTo(1);
         assertThat(Json.mapper().readTree(read("status3.out")).at("/handoffs").has("teardowns")).isFalse();
 
         // 4. memdev unbound, forced detach, holder killed, at once: destroyed once, or found gone
@@ -63,11 +63,20 @@ class TeardownVmIT {
         assertThat(regions("held4")).contains(r4);
         assertThat(read("ended4.active").strip()).isEqualTo("0");
         assertThat(regions("after4")).as(log).doesNotContain(r4);
-        assertThat(teardowns(log, r4) + gone(log, r4)).as(log).isEqualTo(1);
+        String four = scenario(log, "4");
+        assertThat(teardowns(four, r4) + goneAlready(four, r4, memdev)).as(log).isEqualTo(1);
         JsonNode status = Json.mapper().readTree(read("status4.out"));
         assertThat(status.at("/handoffs").has("teardowns")).as(status.toString()).isFalse();
         assertThat(log).doesNotContain("cannot destroy");
-        assertThat(memdev).startsWith("mem");
+    }
+
+    /** The part of the log from scenario {@code n}'s mark to the next mark (teardown.sh's mark). */
+    static String scenario(String log, String n) {
+        String mark = "--- teardown.sh: scenario ";
+        int from = log.indexOf(mark + n + "\n");
+        assertThat(from).as("mark " + n + " in " + log).isNotNegative();
+        int to = log.indexOf(mark, from + 1);
+        return log.substring(from, to < 0 ? log.length() : to);
     }
 
     /** How often cxld's log says it destroyed {@code region} as the teardown of a handoff. */
@@ -75,8 +84,9 @@ class TeardownVmIT {
         return count(log, "destroyed " + region + ", which cxld created for the handoff of");
     }
 
-    static int gone(String log, String region) {
-        return count(log, region + ", which cxld created for the handoff of mem0, is gone already");
+    /** How often it says {@code region} was gone already when its teardown came. */
+    static int goneAlready(String log, String region, String memdev) {
+        return count(log, region + ", which cxld created for the handoff of " + memdev + ", is gone already");
     }
 
     static int count(String log, String what) {
