@@ -20,6 +20,15 @@ regions() { ls "$CXL_DEVICES" | grep '^region[0-9]' | tr '\n' ' ' > "$O/$1.regio
 # mark N: where scenario N starts, in the cxld log (region names are reused: region0 each time)
 mark() { echo "--- teardown.sh: scenario $1" >> "$O/cxld.log"; }
 region_of() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["region"])' "$1"; }
+# lease_created N: a cxlctl holding a lease on a region cxld creates for it (pid in $holder, the
+# region in $region); its output in leaseN.{out,err}, the regions then in heldN.regions
+lease_created() {
+    cli/bin/cxlctl attach-region "$m" --create --lease > "$O/lease$1.out" 2> "$O/lease$1.err" &
+    holder=$!
+    await_active 1 "held$1"
+    region=$(region_of "$O/lease$1.out")
+    regions "held$1"
+}
 set -- $(memdevs)
 m=$1
 start_cxld
@@ -49,11 +58,8 @@ regions after2
 
 # 3. cxld killed with SIGKILL while a lease holds a region it created
 mark 3
-cli/bin/cxlctl attach-region "$m" --create --lease > "$O/lease3.out" 2> "$O/lease3.err" &
-holder=$!
-await_active 1 held3
-r3=$(region_of "$O/lease3.out")
-regions held3
+lease_created 3
+r3=$region
 kill -9 "$(cat /tmp/cxld.pid)"
 set +e; wait "$holder"; echo $? > "$O/lease3.rc"; set -e
 regions killed3
@@ -65,11 +71,8 @@ step status3 cli/bin/cxlctl status
 
 # 4. memdev unbind, forced detach and SIGKILL of the holder at once
 mark 4
-cli/bin/cxlctl attach-region "$m" --create --lease > "$O/lease4.out" 2> "$O/lease4.err" &
-holder=$!
-await_active 1 held4
-r4=$(region_of "$O/lease4.out")
-regions held4
+lease_created 4
+r4=$region
 ( set +e; sysfs_write /sys/bus/cxl/drivers/cxl_mem/unbind "$m" 2> "$O/unbind4.err"; echo $? > "$O/unbind4.rc" ) &
 a=$!
 ( step detach4 cli/bin/cxlctl detach-region "$m" --force ) &
