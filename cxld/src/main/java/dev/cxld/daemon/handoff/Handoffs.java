@@ -57,7 +57,7 @@ public final class Handoffs {
     private final List<Handoff> active = new ArrayList<>();
     /** The connection (its server-side token) of each connection lease made by this cxld. */
     private final Map<Handoff, Object> holders = new IdentityHashMap<>();
-    /** Connection leases whose connection closed but whose release could not be recorded yet, and why they ended. */
+    /** Handoffs whose holder is gone (a closed connection, an undone attach) but whose release could not be recorded yet, with the reason. */
     private final Map<Handoff, String> ended = new IdentityHashMap<>();
     private final List<Revoked> revoked = new ArrayList<>();
     /** When the newest snapshot judged here was taken: an older one must not undo a newer decision. */
@@ -101,23 +101,15 @@ public final class Handoffs {
      * which only {@link #endLease} and a detach on that connection end without force.
      */
     public synchronized Handoff attach(String memdev, Handoff.Holder holder, Lease lease, Object connection) {
-        return attach(memdev, holder, lease, connection, null);
+        return attach(memdev, holder, lease, connection, null, null);
     }
 
     /**
-     * {@link #attach(String, Handoff.Holder, Lease, Object)}, and with {@code grantTo} (a uid; null:
+     * {@link #attach(String, Handoff.Holder, Lease, Object)}, with {@code grantTo} (a uid; null:
      * none) made owner of the region's character device {@code /dev/daxX.Y}, read-write, until the
-     * handoff ends: refused for a region without one.
-     */
-    public synchronized Handoff attach(String memdev, Handoff.Holder holder, Lease lease, Object connection,
-            Long grantTo) {
-        return attach(memdev, holder, lease, connection, grantTo, null);
-    }
-
-    /**
-     * {@link #attach(String, Handoff.Holder, Lease, Object, Long)} of a region cxld may just have
-     * created for it ({@code created}, null: none): when that is the region attached, the handoff
-     * owns it, and its end destroys it, once.
+     * handoff ends (refused for a region without one), of a region cxld may just have created for
+     * it ({@code created}, null: none): when that is the region attached, the handoff owns it, and
+     * its end destroys it, once.
      */
     public synchronized Handoff attach(String memdev, Handoff.Holder holder, Lease lease, Object connection,
             Long grantTo, String created) {
@@ -200,13 +192,26 @@ public final class Handoffs {
      * exactly once however its ends race.
      */
     public synchronized Optional<Released> endLease(Handoff h, String why) {
+        return end(h, "its lease ended: " + why);
+    }
+
+    /**
+     * Ends {@code h} right after its attach because the reply cannot carry what was asked (the
+     * descriptor could not be opened): released as detach releases it, once; nothing when it already ended.
+     */
+    public synchronized Optional<Released> abandon(Handoff h, String why) {
+        return end(h, "the attach was undone: " + why);
+    }
+
+    /** Releases {@code h}, whose holder is gone for good, unless it ended already; retried by checkLeases when it cannot be recorded. */
+    private Optional<Released> end(Handoff h, String reason) {
         if (!active.contains(h)) {
             holders.remove(h);
             return Optional.empty();
         }
-        Optional<Released> r = releaseOrLog(h, "its lease ended: " + why);
+        Optional<Released> r = releaseOrLog(h, reason);
         if (r.isEmpty()) {
-            ended.put(h, why); // its connection is gone for good: checkLeases tries again
+            ended.put(h, reason);
         }
         return r;
     }
@@ -224,7 +229,7 @@ public final class Handoffs {
             if (!active.contains(e.getKey())) {
                 this.ended.remove(e.getKey());
             } else {
-                releaseOrLog(e.getKey(), "its lease ended: " + e.getValue()).ifPresent(r -> {
+                releaseOrLog(e.getKey(), e.getValue()).ifPresent(r -> {
                     this.ended.remove(e.getKey());
                     ended.add(r);
                 });
@@ -339,16 +344,6 @@ public final class Handoffs {
                 new DeviceNodeAccess.Owner(g.uidBefore(), g.gidBefore(), g.modeBefore()));
     }
 
-    /**
-     * Ends {@code h} right after its attach because the reply cannot carry what was asked (the
-     * descriptor could not be opened): released as detach releases it, once; nothing when it already ended.
-     */
-    public synchronized Optional<Released> abandon(Handoff h, String why) {
-        if (!active.contains(h)) {
-            return Optional.empty();
-        }
-        return releaseOrLog(h, "the attach was undone: " + why);
-    }
 
     private String lastRevoked(String name) {
         for (int i = revoked.size() - 1; i >= 0; i--) {

@@ -271,7 +271,7 @@ class HandoffsTest {
         Files.writeString(node, "");
         Files.setPosixFilePermissions(node, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         Handoffs hs = handoffs();
-        Handoff h = hs.attach("mem2", ALICE, null, null, 1000L);
+        Handoff h = hs.attach("mem2", ALICE, null, null, 1000L, null);
         assertThat(h.privateMemory().grant()).isEqualTo(new PrivateMemoryState.Grant(1000, 0, 0, 0600));
         assertThat(((Number) Files.getAttribute(node, "unix:uid")).intValue()).isEqualTo(1000);
         assertThat(handoffs().active().get(0).privateMemory().grant()).as("kept in the state file").isNotNull();
@@ -281,7 +281,7 @@ class HandoffsTest {
                 .isEqualTo("rw-------");
 
         // revoked while the node outlives the change: given back too
-        hs.attach("mem2", ALICE, null, null, 1000L);
+        hs.attach("mem2", ALICE, null, null, 1000L, null);
         try (EventBus.Subscription events = bus.subscribe(Set.of(Event.HANDOFF))) {
             Files.writeString(sys.resolve("bus/cxl/devices/region1").toRealPath().resolve("commit"), "0\n");
             snapshots.fresh();
@@ -293,7 +293,7 @@ class HandoffsTest {
     @Test
     void aGrantNeedsACharacterDeviceAndUndoesTheAttachWithout() throws Exception {
         Handoffs hs = handoffs();
-        assertThatThrownBy(() -> hs.attach("mem2", ALICE, null, null, 1000L))
+        assertThatThrownBy(() -> hs.attach("mem2", ALICE, null, null, 1000L, null))
                 .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.KERNEL_ERROR))
                 .hasMessageStartingWith("cannot give uid 1000 access to " + sys.resolve("dev/dax1.0") + ": ");
         assertThat(hs.active()).as("nothing handed off").isEmpty();
