@@ -95,18 +95,11 @@ final class Operations {
                     // a connection lease: the connection carries its handoff's events from now on
                     // (subscribed before attach, so a revocation cannot fall between) and ends it on close
                     EventBus.Subscription sub = s.events().subscribe(Set.of(Event.HANDOFF));
-                    Handoff h;
                     try {
-                        h = attach(s, memdev, holder(c), lease, c.peer(), grantTo, created);
-                    } catch (RuntimeException e) {
-                        sub.close();
-                        throw e;
-                    }
-                    Dispatcher.Stream stream = new Dispatcher.Stream(c.ok(Json.mapper().valueToTree(h)).line(),
-                            c.request().id(), sub, e -> isAbout(e, h) && !"handoff-attached".equals(e.event()),
-                            () -> s.handoffs().endLease(h, "the connection that held it closed"));
-                    try {
-                        return passing(s.handoffs(), h, fd, stream);
+                        Handoff h = attach(s, memdev, holder(c), lease, c.peer(), grantTo, created);
+                        return passing(s.handoffs(), h, fd, new Dispatcher.Stream(c.ok(Json.mapper().valueToTree(h)).line(),
+                                c.request().id(), sub, e -> isAbout(e, h) && !"handoff-attached".equals(e.event()),
+                                () -> s.handoffs().endLease(h, "the connection that held it closed")));
                     } catch (RuntimeException e) {
                         sub.close();
                         throw e;

@@ -219,26 +219,19 @@ public final class SocketServer implements AutoCloseable {
                     passed = p.file();
                     reply = p.reply();
                 }
-                try {
+                try (PassedFile file = passed) { // closed once sent: the client has its own descriptor now, or none
                     if (reply instanceof Dispatcher.Stream s && c.stream != null) {
                         s.subscription().close();
                         end(s, c); // a lease just granted on a connection that cannot carry it ends at once
                         reply = Dispatcher.encode(Response.failure(s.id(), ErrorCode.INVALID_ARGUMENT,
                                 "this connection already carries an event stream (monitor, or a lease's events);"
                                         + " open another connection (a lease asked for here was released again)"));
-                        if (passed != null) {
-                            passed.close(); // a refused reply carries no descriptor
-                            passed = null;
-                        }
+                        passed = null; // a refused reply carries no descriptor
                     }
                     if (passed != null) {
-                        send(out, c, reply.line(), passed);
+                        send(out, c, reply.line(), file);
                     } else {
                         send(out, c, reply.line());
-                    }
-                } finally {
-                    if (passed != null) {
-                        passed.close(); // the client has its own descriptor now, or none
                     }
                 }
                 if (reply instanceof Dispatcher.Stream s) {
