@@ -23,6 +23,12 @@ import picocli.CommandLine.Spec;
 final class AttachRegionCommand {
     private AttachRegionCommand() {}
 
+    /** How cxld ended a lease, from its event: {@code handoff-revoked (region region1 was deleted)}. */
+    static String ending(com.fasterxml.jackson.databind.JsonNode event) {
+        return event.path("event").asText()
+                + (event.path("data").has("reason") ? " (" + event.path("data").path("reason").asText() + ")" : "");
+    }
+
     static Integer print(CommandSpec spec, String op, Response r, boolean json) {
         if (!r.ok()) {
             spec.commandLine().getErr().println("cxlctl " + op + ": " + r.error().message());
@@ -159,10 +165,8 @@ final class AttachRegionCommand {
                     event -> {
                         spec.commandLine().getOut().println(event.toString());
                         spec.commandLine().getOut().flush();
-                        String what = event.path("event").asText();
                         spec.commandLine().getErr().println("cxlctl attach-region: the lease of "
-                                + event.path("name").asText() + " ended: " + what
-                                + (event.path("data").has("reason") ? " (" + event.path("data").path("reason").asText() + ")" : ""));
+                                + event.path("name").asText() + " ended: " + ending(event));
                         ended[0] = ExitCodes.LEASE_ENDED;
                         return false;
                     });

@@ -88,8 +88,7 @@ final class LeaseExec {
         }
         JsonNode event = end.join();
         err.println("cxlctl attach-region: the lease of " + h.path("region").asText() + " ended: "
-                + (event == null ? "cxld closed the connection holding it" : event.path("event").asText()
-                        + (event.path("data").has("reason") ? " (" + event.path("data").path("reason").asText() + ")" : ""))
+                + (event == null ? "cxld closed the connection holding it" : AttachRegionCommand.ending(event))
                 + "; stopping " + command.get(0) + " (pid " + child.pid() + ")");
         err.flush();
         stop(child);
