@@ -107,7 +107,8 @@ class AuthorizationTest {
         CaptureTree.materialize(Path.of(getClass().getClassLoader().getResource("sysfs/ram3-committed").toURI()), sys);
         Path socket = home.resolve(name + ".sock");
         Daemon d = new Daemon(new Daemon.Config(sys, socket, Limits.DEFAULT, exposure, GROUP, Duration.ofSeconds(30),
-                null, false, sys.resolve("dev"), tmp.resolve(name + "-state"), Path.of("/proc")));
+                null, false, sys.resolve("dev"), tmp.resolve(name + "-state"), Path.of("/proc"), tmp.resolve(name + "-run"),
+                dev.cxld.daemon.config.CxldConfig.none()));
         daemons.add(d);
         Thread t = new Thread(d::serve, "auth-daemon-" + name);
         t.setDaemon(true);

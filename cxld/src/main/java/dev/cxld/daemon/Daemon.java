@@ -6,7 +6,12 @@ import dev.cxld.daemon.control.RegionControl;
 import dev.cxld.daemon.events.EventBus;
 import dev.cxld.daemon.events.PoisonList;
 import dev.cxld.daemon.events.TraceEvents;
+import dev.cxld.daemon.config.CxldConfig;
+import dev.cxld.daemon.handoff.Accelerators;
+import dev.cxld.daemon.handoff.Handoff;
+import dev.cxld.daemon.handoff.HandoffFiles;
 import dev.cxld.daemon.handoff.HandoffStore;
+import dev.cxld.daemon.policy.AcceleratorRule;
 import dev.cxld.daemon.handoff.Handoffs;
 import dev.cxld.daemon.list.Listing;
 import dev.cxld.daemon.live.Snapshots;
@@ -49,17 +54,26 @@ public final class Daemon implements AutoCloseable {
      *
      * @param tracefs where to read CXL trace events from; null: nowhere
      * @param uevents listen to kernel uevents (only meaningful when sysfsRoot is the live /sys)
+     * @param runDir where handoffs are published as files ({@code handoffs/<memdev>.json})
+     * @param settings what the configuration files say (the accelerators)
      */
     public record Config(Path sysfsRoot, Path socket, Limits limits, SocketServer.Exposure exposure,
             String adminGroup, Duration rescanInterval, Path tracefs, boolean uevents, Path devRoot, Path stateDir,
-            Path procRoot) {
+            Path procRoot, Path runDir, CxldConfig settings) {
         /**
          * A daemon over a captured tree, as tests start it: no uevents, no trace events, no device
          * nodes, its state beside the socket, peers read from this host's /proc.
          */
         public Config(Path sysfsRoot, Path socket) {
             this(sysfsRoot, socket, Limits.DEFAULT, SocketServer.Exposure.OPEN, "cxl", Duration.ofSeconds(30), null, false,
-                    sysfsRoot.resolve("dev"), socket.toAbsolutePath().getParent().resolve("cxld-state"), Path.of("/proc"));
+                    sysfsRoot.resolve("dev"), socket.toAbsolutePath().getParent().resolve("cxld-state"), Path.of("/proc"),
+                    socket.toAbsolutePath().getParent().resolve("cxld-run"), CxldConfig.none());
+        }
+
+        /** The same daemon with {@code settings} from configuration files. */
+        public Config with(CxldConfig settings) {
+            return new Config(sysfsRoot, socket, limits, exposure, adminGroup, rescanInterval, tracefs, uevents, devRoot,
+                    stateDir, procRoot, runDir, settings);
         }
     }
 
@@ -71,6 +85,7 @@ public final class Daemon implements AutoCloseable {
     });
     private final UeventListener uevents;
     private final TraceEvents trace;
+    private final Accelerators accelerators;
 
     public Daemon(Config config) throws IOException {
         Clock clock = Clock.systemUTC();
@@ -133,19 +148,31 @@ public final class Daemon implements AutoCloseable {
         });
         Handoffs handoffs = new Handoffs(new HandoffStore(config.stateDir()), s,
                 new PrivateMemoryControl(attributes, new MemorySysfs(config.sysfsRoot()), config.devRoot()), bus, clock,
-                new dev.cxld.daemon.sysfs.ProcStat(config.procRoot())::startTime, regions::destroyIfSame);
+                new dev.cxld.daemon.sysfs.ProcStat(config.procRoot())::startTime, regions::destroyIfSame,
+                new HandoffFiles(config.runDir().resolve("handoffs")));
         held.set(handoffs);
+        Accelerators policy = new Accelerators(config.settings().accelerators(), handoffs, s, bus,
+                Dispatcher.Services.regionMaker(regions),
+                m -> attributes.pciFunctionOf(m.memdev()).map(f -> new AcceleratorRule.PciId(f.vendor(), f.device()))
+                        .orElse(null),
+                self());
+        this.accelerators = policy;
         MemdevCommands mailbox = new MemdevCommands(new MailboxService(config.devRoot(), s), attributes, s);
         Dispatcher.Services services = new Dispatcher.Services(s, bus,
                 new MemdevControl(attributes, s, handoffs::refuseIfHeld), access,
                 () -> new Status.Live(s.stats(), l == null ? ls : l.running() ? "running" : "stopped (see the log)",
                         config.rescanInterval().toSeconds(), bus.subscribers(),
                         trace == null ? "disabled: no tracefs configured" : trace.state(), config.adminGroup(),
-                        handoffs.status()),
+                        handoffs.status(), policy.status()),
                 mailbox, new PoisonList(attributes, bus, () -> trace != null && trace.running()),
                 handoffs, regions, new Listing(s, mailbox));
         this.server = new SocketServer(config.socket(), new Dispatcher(services, self, clock), config.limits(),
                 config.exposure(), config.procRoot());
+        if (!config.settings().accelerators().isEmpty()) {
+            LOG.info("accelerators from {}: {}", config.settings().files(), config.settings().accelerators().stream()
+                    .map(a -> a.name() + " (" + a.describeMatch() + ")").collect(java.util.stream.Collectors.joining(", ")));
+        }
+        policy.start(); // the designated memdevs present now arrive before anyone can ask
         long period = config.rescanInterval().toMillis();
         timer.scheduleWithFixedDelay(() -> guarded(s::rescan), period, period, TimeUnit.MILLISECONDS);
         // process leases end when their process exits: looked for once a second
@@ -157,6 +184,12 @@ public final class Daemon implements AutoCloseable {
         LOG.info("cxld serving {} ({} memdevs, {} regions under {}; uevents: {})", config.socket(),
                 s.current().topology().memdevs().size(), s.current().topology().regions().size(),
                 config.sysfsRoot(), listenerState);
+    }
+
+    /** cxld itself as the holder of what its policy hands off (the accelerator's label goes with it). */
+    private static Handoff.Holder self() {
+        com.sun.security.auth.module.UnixSystem me = new com.sun.security.auth.module.UnixSystem();
+        return new Handoff.Holder(me.getUid(), me.getUsername(), ProcessHandle.current().pid(), "cxld", null);
     }
 
     private static void guarded(Runnable r) {
@@ -205,6 +238,7 @@ public final class Daemon implements AutoCloseable {
     public void close() throws IOException {
         server.close();
         timer.shutdownNow();
+        accelerators.close();
         try {
             if (uevents != null) {
                 uevents.close();

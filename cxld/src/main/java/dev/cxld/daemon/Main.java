@@ -4,7 +4,10 @@ import dev.cxld.daemon.command.CaptureCommand;
 import dev.cxld.daemon.command.CaptureMailboxCommand;
 import dev.cxld.daemon.command.ListCommand;
 import dev.cxld.daemon.command.MaterializeCommand;
+import dev.cxld.daemon.config.ConfigException;
+import dev.cxld.daemon.config.CxldConfig;
 import dev.cxld.daemon.errors.IoErrors;
+import dev.cxld.daemon.nativeio.Users;
 import dev.cxld.daemon.sysfs.SysfsAttributes;
 import dev.cxld.protocol.ProjectVersion;
 import dev.cxld.protocol.SocketPath;
@@ -25,6 +28,10 @@ import picocli.CommandLine.Spec;
                 + "its client. The commands below work without a daemon.",
         subcommands = {ListCommand.class, CaptureCommand.class, MaterializeCommand.class, CaptureMailboxCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
+    static final String DEFAULT_CONFIG = "/etc/cxld/cxld.conf";
+    /** sysexits.h's EX_CONFIG: the configuration is wrong (systemd's RestartPreventExitStatus= may name it). */
+    static final int EX_CONFIG = 78;
+
     @Spec CommandSpec spec;
 
     @picocli.CommandLine.Option(names = "--sysfs-root", paramLabel = "DIR", defaultValue = "/sys",
@@ -83,12 +90,46 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
                     + " that is the kernel's sysfs); 'none' to not read them")
     String tracefs;
 
+    @picocli.CommandLine.Option(names = "--run-dir", paramLabel = "DIR", defaultValue = "/run/cxld",
+            description = "where live handoffs are published as files, handoffs/MEMDEV.json (default:"
+                    + " ${DEFAULT-VALUE}; systemd's RuntimeDirectory)")
+    Path runDir;
+
+    @picocli.CommandLine.Option(names = "--config", paramLabel = "FILE",
+            description = "configuration file, read with the drop-ins FILE.d/*.conf (default: " + DEFAULT_CONFIG
+                    + " if it exists, and " + DEFAULT_CONFIG + ".d/); [accelerator NAME] sections name memdevs that"
+                    + " cxld hands off on its own when they arrive (see the README)")
+    Path config;
+
+    @picocli.CommandLine.Option(names = "--check-config",
+            description = "read and check the configuration, print what it says, and exit: 0 when valid, 78 when not")
+    boolean checkConfig;
+
     @picocli.CommandLine.Option(names = "--proc-root", paramLabel = "DIR", defaultValue = "/proc",
             description = "procfs, where a client's groups and command name are read (default: ${DEFAULT-VALUE})")
     Path procRoot;
 
     @Override
     public Integer call() throws java.io.IOException {
+        CxldConfig settings;
+        try {
+            settings = CxldConfig.load(config != null ? config : Path.of(DEFAULT_CONFIG), config != null, Users::uid);
+        } catch (ConfigException e) {
+            spec.commandLine().getErr().println("cxld: " + e.getMessage());
+            return EX_CONFIG;
+        }
+        if (checkConfig) {
+            java.io.PrintWriter out = spec.commandLine().getOut();
+            out.println(settings.files().isEmpty() ? "no configuration files" : "read " + settings.files().stream()
+                    .map(Path::toString).collect(java.util.stream.Collectors.joining(", ")));
+            for (dev.cxld.daemon.policy.AcceleratorRule a : settings.accelerators()) {
+                out.println("accelerator " + a.name() + " (" + a.source() + "): " + a.describeMatch() + ", holder \""
+                        + a.holder() + "\", create-region " + (a.createRegion() ? "yes" : "no")
+                        + (a.grantUser() == null ? "" : ", user " + a.grantUser() + " (uid " + a.grantUid() + ")"));
+            }
+            out.flush();
+            return 0;
+        }
         dev.cxld.daemon.server.Limits limits;
         try {
             limits = new dev.cxld.daemon.server.Limits(maxConnections, maxPerUser,
@@ -110,7 +151,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         Path trace = tracefs != null ? ("none".equals(tracefs) ? null : Path.of(tracefs))
                 : live ? sysfsRoot.resolve("kernel/tracing") : null;
         Daemon daemon = new Daemon(new Daemon.Config(sysfsRoot, socket, limits, exposure, adminGroup,
-                java.time.Duration.ofSeconds(rescanSeconds), trace, live, devRoot, stateDir, procRoot));
+                java.time.Duration.ofSeconds(rescanSeconds), trace, live, devRoot, stateDir, procRoot, runDir, settings));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 daemon.close();

@@ -36,7 +36,7 @@ class ArchitectureTest {
     @Test
     void dependenciesPointOneWay() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer("Entry").definedBy("dev.cxld.daemon", "dev.cxld.daemon.command..")
+                .layer("Entry").definedBy("dev.cxld.daemon", "dev.cxld.daemon.command..", "dev.cxld.daemon.config..")
                 .layer("Server").definedBy("dev.cxld.daemon.server..")
                 .layer("Services").definedBy(SERVICES)
                 .layer("Policy").definedBy("dev.cxld.daemon.policy..")

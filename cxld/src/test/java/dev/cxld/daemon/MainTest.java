@@ -40,4 +40,27 @@ class MainTest {
         assertThat(run("materialize-capture", tmp.toString(), tmp.resolve("x").toString())).isEqualTo(1);
         assertThat(err.toString()).contains("cxld materialize-capture: ").contains("not a cxld sysfs capture");
     }
+
+    @Test
+    void checkConfigSaysWhatTheConfigurationSaysOrWhereItIsWrong() throws Exception {
+        Path conf = tmp.resolve("cxld.conf");
+        java.nio.file.Files.writeString(conf, "[accelerator accel0]\nserial = 0x100\nholder = rt\ncreate-region = yes\n"
+                + "user = root\n");
+        assertThat(run("--check-config", "--config", conf.toString())).isZero();
+        assertThat(out.toString()).isEqualTo("read " + conf + "\naccelerator accel0 (" + conf + ":1): serial 0x100,"
+                + " holder \"rt\", create-region yes, user root (uid 0)\n");
+
+        java.nio.file.Files.writeString(conf, "[accelerator accel0]\nserial = 0x100\nsize = 1G\n");
+        assertThat(run("--check-config", "--config", conf.toString())).isEqualTo(78);
+        assertThat(err.toString()).isEqualTo("cxld: " + conf + ":3: unknown key size in [accelerator accel0]; known:"
+                + " create-region, holder, pci, serial, user\n");
+    }
+
+    @Test
+    void aDaemonWithABadConfigurationDoesNotStart() {
+        assertThat(run("--config", tmp.resolve("missing.conf").toString(), "--sysfs-root", tmp.toString(),
+                "--socket", tmp.resolve("s").toString())).isEqualTo(78);
+        assertThat(err.toString()).isEqualTo("cxld: " + tmp.resolve("missing.conf") + ": no such file\n");
+        assertThat(tmp.resolve("s")).as("no socket was opened").doesNotExist();
+    }
 }

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * A region's host physical address range handed to one holder, as {@code attach-region} answers it
  * and as the state file keeps it. {@code hpa_range.end} is inclusive, as in the kernel's struct range.
  * {@code lease} is null for a durable handoff (until detach or revocation); {@code created_region}
- * is true when cxld created the region for it, and absent otherwise.
+ * is true when cxld created the region for it, and absent otherwise; {@code accelerator} names the
+ * configured accelerator ({@code [accelerator NAME]}) whose policy handed it off at probe time, and
+ * is absent for a handoff someone asked for.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Handoff(
@@ -25,7 +27,8 @@ public record Handoff(
         String since,
         @JsonProperty("private_memory") PrivateMemoryState privateMemory,
         Lease lease,
-        @JsonProperty("created_region") Boolean createdRegion) {
+        @JsonProperty("created_region") Boolean createdRegion,
+        String accelerator) {
 
     /** Whether cxld created the region for this handoff (attach-region --create): it is destroyed when the handoff ends. */
     @com.fasterxml.jackson.annotation.JsonIgnore

@@ -50,6 +50,7 @@ public final class Handoffs {
     private final Clock clock;
     private final Processes processes;
     private final RegionTeardown regions;
+    private final HandoffFiles files;
     /** Regions cxld created for handoffs that ended, not destroyed yet (kept in the state file). */
     private final List<Teardown> teardowns = new ArrayList<>();
     /** Teardowns whose failure was logged already (retried quietly). */
@@ -65,8 +66,9 @@ public final class Handoffs {
 
     /** Loads the saved handoffs and checks each against the current topology before anyone can ask. */
     public Handoffs(HandoffStore store, Snapshots snapshots, PrivateMemoryControl memory, EventBus bus, Clock clock,
-            Processes processes, RegionTeardown regions) throws IOException {
+            Processes processes, RegionTeardown regions, HandoffFiles files) throws IOException {
         this.regions = regions;
+        this.files = files;
         this.store = store;
         this.snapshots = snapshots;
         this.memory = memory;
@@ -77,6 +79,7 @@ public final class Handoffs {
         active.addAll(s.handoffs());
         revoked.addAll(s.revoked());
         teardowns.addAll(s.teardowns());
+        files.sync(active); // what ended while no cxld ran is no longer published
         if (!active.isEmpty()) {
             LOG.info("restored {} handoff(s) from {}", active.size(), store.file());
         }
@@ -101,7 +104,34 @@ public final class Handoffs {
      * which only {@link #endLease} and a detach on that connection end without force.
      */
     public synchronized Handoff attach(String memdev, Handoff.Holder holder, Lease lease, Object connection) {
-        return attach(memdev, holder, lease, connection, null, null);
+        return attach(memdev, holder, lease, connection, null, null, null);
+    }
+
+    /**
+     * {@link #attach(String, Handoff.Holder, Lease, Object)} after giving {@code memdev} a region
+     * when it has none and {@code create} asks for one ({@code maker}); when the attach is refused,
+     * the region created for it is destroyed again, so a refused attach leaves nothing behind. The
+     * region is created outside this object's lock: region changes take their root decoder's lock,
+     * which is never waited for while holding this one.
+     */
+    public Handoff attachCreating(RegionMaker maker, boolean create, String memdev, Handoff.Holder holder, Lease lease,
+            Object connection, Long grantTo, String accelerator) {
+        String created = create ? maker.createIfNone().apply(memdev).orElse(null) : null;
+        try {
+            return attach(memdev, holder, lease, connection, grantTo, created, accelerator);
+        } catch (Refusal r) {
+            if (created == null) {
+                throw r;
+            }
+            String undone;
+            try {
+                maker.destroy().accept(created);
+                undone = "; " + created + ", which cxld created for it, was destroyed again";
+            } catch (Refusal d) {
+                undone = "; destroying " + created + ", which cxld created for it, failed too: " + d.getMessage();
+            }
+            throw r.adding(undone);
+        }
     }
 
     /**
@@ -109,10 +139,11 @@ public final class Handoffs {
      * none) made owner of the region's character device {@code /dev/daxX.Y}, read-write, until the
      * handoff ends (refused for a region without one), of a region cxld may just have created for
      * it ({@code created}, null: none): when that is the region attached, the handoff owns it, and
-     * its end destroys it, once.
+     * its end destroys it, once. {@code accelerator} names the configured accelerator whose policy
+     * asks for it (null: someone asked).
      */
     public synchronized Handoff attach(String memdev, Handoff.Holder holder, Lease lease, Object connection,
-            Long grantTo, String created) {
+            Long grantTo, String created, String accelerator) {
         if (lease != null && lease.isConnection() && connection == null) {
             throw new IllegalArgumentException("a connection lease needs its connection");
         }
@@ -155,7 +186,7 @@ public final class Handoffs {
         Handoff h = new Handoff(memdev, region.region(), a.decoder(), a.start(), a.size(),
                 new Handoff.Range(a.start(), a.end()), region.interleaveWays() == null ? 1 : region.interleaveWays(),
                 region.type(), region.daxDevices().isEmpty() ? null : region.daxDevices().get(0), true, holder,
-                clock.instant().toString(), pm, lease, region.region().equals(created) ? Boolean.TRUE : null);
+                clock.instant().toString(), pm, lease, region.region().equals(created) ? Boolean.TRUE : null, accelerator);
         active.add(h);
         if (!persist()) {
             active.remove(h);
@@ -502,6 +533,7 @@ public final class Handoffs {
     private boolean persist() {
         try {
             store.save(new HandoffStore.State(HandoffStore.VERSION, active, revoked, teardowns));
+            files.sync(active);
             return true;
         } catch (IOException e) {
             LOG.error("cannot save handoffs to {}: {}", store.file(), e.getMessage());

@@ -67,4 +67,7 @@ interface LibC extends Library {
 
     /** Not reentrant: called once, at start-up, from {@link Groups}. */
     Pointer getgrnam(String name);
+
+    /** {@code struct passwd *getpwnam(const char *)}; the result is the C library's static buffer. */
+    Pointer getpwnam(String name);
 }

@@ -37,7 +37,17 @@ public final class Dispatcher {
     /** What the handlers work with. */
     public record Services(Snapshots snapshots, EventBus events, MemdevControl memdevs, Access access,
             Supplier<Status.Live> live, MemdevCommands mailbox, PoisonList poison, Handoffs handoffs,
-            RegionControl regions, Listing listing) {}
+            RegionControl regions, Listing listing) {
+        /** The region lifecycle as handoffs use it: a region for a memdev without one, and its undoing. */
+        public dev.cxld.daemon.handoff.RegionMaker regionMaker() {
+            return regionMaker(regions);
+        }
+
+        /** {@link #regionMaker()} of {@code regions}, for what is wired before the services are. */
+        public static dev.cxld.daemon.handoff.RegionMaker regionMaker(RegionControl regions) {
+            return new dev.cxld.daemon.handoff.RegionMaker(regions::createIfNone, r -> regions.destroy(r, true));
+        }
+    }
 
     /** A reply: one line, or one line that starts an event stream on the connection. */
     public sealed interface Reply permits Line, Stream, Passing {

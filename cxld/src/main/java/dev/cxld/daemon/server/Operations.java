@@ -85,18 +85,20 @@ final class Operations {
                 changes(Request.ATTACH_REGION, c -> {
                     String memdev = c.args().text("memdev");
                     Lease lease = lease(s.handoffs(), c);
-                    String created = c.args().flag("create") ? s.regions().createIfNone(memdev).orElse(null) : null;
+                    boolean create = c.args().flag("create");
                     Long grantTo = c.args().flag("grant") ? c.peer().uid() : null;
                     boolean fd = c.args().flag("fd");
                     if (lease == null || !lease.isConnection()) {
-                        Handoff h = attach(s, memdev, holder(c), lease, null, grantTo, created);
+                        Handoff h = s.handoffs().attachCreating(s.regionMaker(), create, memdev, holder(c), lease, null,
+                                grantTo, null);
                         return passing(s.handoffs(), h, fd, c.ok(Json.mapper().valueToTree(h)));
                     }
                     // a connection lease: the connection carries its handoff's events from now on
                     // (subscribed before attach, so a revocation cannot fall between) and ends it on close
                     EventBus.Subscription sub = s.events().subscribe(Set.of(Event.HANDOFF));
                     try {
-                        Handoff h = attach(s, memdev, holder(c), lease, c.peer(), grantTo, created);
+                        Handoff h = s.handoffs().attachCreating(s.regionMaker(), create, memdev, holder(c), lease,
+                                c.peer(), grantTo, null);
                         return passing(s.handoffs(), h, fd, new Dispatcher.Stream(c.ok(Json.mapper().valueToTree(h)).line(),
                                 c.request().id(), sub, e -> isAbout(e, h) && !"handoff-attached".equals(e.event()),
                                 () -> s.handoffs().endLease(h, "the connection that held it closed")));
@@ -130,29 +132,6 @@ final class Operations {
             }
         }
         return table;
-    }
-
-    /**
-     * Handoffs.attach; when it is refused, a region created for it ({@code created}) is destroyed
-     * again, so a refused attach --create leaves nothing behind.
-     */
-    private static Handoff attach(Dispatcher.Services s, String memdev, Handoff.Holder holder, Lease lease,
-            Object connection, Long grantTo, String created) {
-        try {
-            return s.handoffs().attach(memdev, holder, lease, connection, grantTo, created);
-        } catch (Refusal r) {
-            if (created == null) {
-                throw r;
-            }
-            String undone;
-            try {
-                s.regions().destroy(created, true);
-                undone = "; " + created + ", which cxld created for it, was destroyed again";
-            } catch (Refusal d) {
-                undone = "; destroying " + created + ", which cxld created for it, failed too: " + d.getMessage();
-            }
-            throw r.adding(undone);
-        }
     }
 
     /**

@@ -35,9 +35,12 @@ public final class Status {
      * @param trace "enabled", or why kernel trace events are not reported
      * @param adminGroup the group whose members may change things
      * @param handoffs {@code {"active":[...],"revoked":[...]}}
+     * @param accelerators the configured accelerators and the memdevs they designate, each with its
+     *     state ({@code Accelerators.status()}); a degraded one is also listed under {@code degraded}
      */
     public record Live(Snapshots.Stats refresh, String listener, long rescanSeconds, int subscribers, String trace,
-            String adminGroup, com.fasterxml.jackson.databind.JsonNode handoffs) {}
+            String adminGroup, com.fasterxml.jackson.databind.JsonNode handoffs,
+            com.fasterxml.jackson.databind.JsonNode accelerators) {}
 
     private Status() {}
 
@@ -65,6 +68,7 @@ public final class Status {
         refresh.put("rescan_interval_seconds", live.rescanSeconds());
         o.put("trace_events", live.trace());
         o.set("handoffs", live.handoffs());
+        o.set("accelerators", live.accelerators());
 
         ObjectNode counts = o.putObject("counts");
         counts.put("buses", t.ports().stream().filter(p -> p.kind() == PortKind.ROOT).count());
@@ -92,6 +96,14 @@ public final class Status {
         }
         for (Region r : t.regions()) {
             degraded(degraded, r.region(), r.errors());
+        }
+        for (com.fasterxml.jackson.databind.JsonNode a : live.accelerators()) {
+            for (com.fasterxml.jackson.databind.JsonNode m : a.path("memdevs")) {
+                if ("degraded".equals(m.path("state").asText())) {
+                    degraded(degraded, m.path("memdev").asText(), List.of("accelerator " + a.path("accelerator").asText()
+                            + ": " + m.path("reason").asText()));
+                }
+            }
         }
         ArrayNode errors = o.putArray("errors");
         t.errors().forEach(errors::add);

@@ -134,6 +134,25 @@ public final class SysfsAttributes {
         }
     }
 
+    /** The PCI vendor and device ids of a function, as its {@code vendor} and {@code device} attributes hold them. */
+    public record PciFunction(int vendor, int device) {}
+
+    /**
+     * The PCI ids of the function a memdev belongs to (the memdev's parent device); empty when its
+     * parent is no PCI function (cxl_test's platform devices) or they cannot be read.
+     */
+    public Optional<PciFunction> pciFunctionOf(String memdev) {
+        try {
+            Path parent = device(memdev, "").toRealPath().getParent();
+            String vendor = new String(Files.readAllBytes(parent.resolve("vendor")), StandardCharsets.UTF_8).strip();
+            String device = new String(Files.readAllBytes(parent.resolve("device")), StandardCharsets.UTF_8).strip();
+            return Optional.of(new PciFunction((int) SysfsValues.u64(parent.resolve("vendor"), vendor),
+                    (int) SysfsValues.u64(parent.resolve("device"), device)));
+        } catch (IOException | SysfsFormatException e) {
+            return Optional.empty();
+        }
+    }
+
     /**
      * Whether {@code dir} is the kernel's own sysfs (file system type {@code sysfs}), as opposed
      * to a captured tree on another file system: only then do uevents and tracefs describe it.

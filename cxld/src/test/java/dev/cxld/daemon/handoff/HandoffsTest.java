@@ -73,7 +73,7 @@ class HandoffsTest {
     Handoffs handoffs() throws Exception {
         return new Handoffs(new HandoffStore(state), snapshots,
                 new PrivateMemoryControl(new SysfsAttributes(sys), new MemorySysfs(sys), sys.resolve("dev")), bus,
-                Clock.systemUTC(), processes, teardown);
+                Clock.systemUTC(), processes, teardown, new HandoffFiles(tmp.resolve("run/handoffs")));
     }
 
     static ErrorCode code(Throwable t) {
@@ -106,6 +106,28 @@ class HandoffsTest {
         assertThatThrownBy(() -> hs.attach("mem2", BOB)).satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.LOCKED))
                 .hasMessageContaining("region1 (the first region of mem2, through decoder4.0) is already handed off to"
                         + " alice (uid 1000, pid 4242 runtime) as \"accel-0\" since ");
+    }
+
+    @Test
+    void handoffsArePublishedAsFilesForExactlyAsLongAsTheyLast() throws Exception {
+        Path run = tmp.resolve("run/handoffs");
+        Files.createDirectories(run);
+        Files.writeString(run.resolve("mem7.json"), "{}"); // a handoff that ended while no cxld ran
+        Files.writeString(run.resolve("notes.txt"), "not cxld's");
+        Handoffs hs = handoffs();
+        assertThat(run.resolve("mem7.json")).as("removed at start").doesNotExist();
+        Handoff h = hs.attach("mem2", ALICE);
+        Path file = run.resolve("mem2.json");
+        assertThat(dev.cxld.protocol.Json.mapper().readTree(file.toFile()).toString())
+                .isEqualTo(dev.cxld.protocol.Json.mapper().valueToTree(h).toString());
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-r--r--");
+        assertThat(Files.readString(file)).endsWith("}\n");
+        hs.detach("mem2", false);
+        assertThat(file).doesNotExist();
+        try (java.util.stream.Stream<Path> left = Files.list(run)) {
+            assertThat(left).containsExactly(run.resolve("notes.txt"));
+        }
     }
 
     @Test
@@ -271,7 +293,7 @@ class HandoffsTest {
         Files.writeString(node, "");
         Files.setPosixFilePermissions(node, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         Handoffs hs = handoffs();
-        Handoff h = hs.attach("mem2", ALICE, null, null, 1000L, null);
+        Handoff h = hs.attach("mem2", ALICE, null, null, 1000L, null, null);
         assertThat(h.privateMemory().grant()).isEqualTo(new PrivateMemoryState.Grant(1000, 0, 0, 0600));
         assertThat(((Number) Files.getAttribute(node, "unix:uid")).intValue()).isEqualTo(1000);
         assertThat(handoffs().active().get(0).privateMemory().grant()).as("kept in the state file").isNotNull();
@@ -281,7 +303,7 @@ class HandoffsTest {
                 .isEqualTo("rw-------");
 
         // revoked while the node outlives the change: given back too
-        hs.attach("mem2", ALICE, null, null, 1000L, null);
+        hs.attach("mem2", ALICE, null, null, 1000L, null, null);
         try (EventBus.Subscription events = bus.subscribe(Set.of(Event.HANDOFF))) {
             Files.writeString(sys.resolve("bus/cxl/devices/region1").toRealPath().resolve("commit"), "0\n");
             snapshots.fresh();
@@ -293,7 +315,7 @@ class HandoffsTest {
     @Test
     void aGrantNeedsACharacterDeviceAndUndoesTheAttachWithout() throws Exception {
         Handoffs hs = handoffs();
-        assertThatThrownBy(() -> hs.attach("mem2", ALICE, null, null, 1000L, null))
+        assertThatThrownBy(() -> hs.attach("mem2", ALICE, null, null, 1000L, null, null))
                 .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.KERNEL_ERROR))
                 .hasMessageStartingWith("cannot give uid 1000 access to " + sys.resolve("dev/dax1.0") + ": ");
         assertThat(hs.active()).as("nothing handed off").isEmpty();
@@ -308,7 +330,7 @@ class HandoffsTest {
         for (int round = 0; round < 20; round++) {
             destroyed.clear();
             Object connection = new Object();
-            Handoff h = hs.attach("mem2", ALICE, Lease.connection(4242L), connection, null, "region1");
+            Handoff h = hs.attach("mem2", ALICE, Lease.connection(4242L), connection, null, "region1", null);
             assertThat(h.created()).isTrue();
             CountDownLatch go = new CountDownLatch(1);
             ExecutorService pool = Executors.newFixedThreadPool(5);
@@ -344,7 +366,7 @@ class HandoffsTest {
     @Test
     void aRegionCxldDidNotCreateIsNeverDestroyed() throws Exception {
         Handoffs hs = handoffs();
-        Handoff h = hs.attach("mem2", ALICE, null, null, null, "region9");
+        Handoff h = hs.attach("mem2", ALICE, null, null, null, "region9", null);
         assertThat(h.created()).as("region9 is not the region attached").isFalse();
         assertThat(hs.detach("mem2", false).memory()).isNotEqualTo("destroyed with region1, which cxld created for this handoff");
         hs.attach("mem2", ALICE);
@@ -360,7 +382,7 @@ class HandoffsTest {
     @Test
     void aCreatedRegionTheKernelDeletedIsNotDestroyedAgain() throws Exception {
         Handoffs hs = handoffs();
-        hs.attach("mem2", ALICE, null, null, null, "region1");
+        hs.attach("mem2", ALICE, null, null, null, "region1", null);
         try (EventBus.Subscription events = bus.subscribe(Set.of(Event.HANDOFF))) {
             Files.delete(sys.resolve("bus/cxl/devices/region1"));
             snapshots.fresh();
@@ -374,7 +396,7 @@ class HandoffsTest {
     @Test
     void aTeardownLeftUnfinishedIsFinishedByTheNextCxldOnce() throws Exception {
         Handoffs hs = handoffs();
-        hs.attach("mem2", ALICE, null, null, null, "region1");
+        hs.attach("mem2", ALICE, null, null, null, "region1", null);
         refuseTeardown.add("region1");
         Handoffs.Released r = hs.detach("mem2", false);
         assertThat(r.memory()).isEqualTo("not destroyed yet: region1, which cxld created for this handoff (retried)");

@@ -23,7 +23,8 @@ class StatusTest {
             new dev.cxld.daemon.live.Snapshots.Stats(true, 812, 812, 40, 2, 17), "running", 30, 1,
             "enabled (/sys/kernel/tracing/instances/cxld)", "cxl",
             com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().set("active",
-                    com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode()));
+                    com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode()),
+            com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode());
 
     @TempDir Path tmp;
 
@@ -59,7 +60,7 @@ class StatusTest {
         List<String> keys = new ArrayList<>();
         s.fieldNames().forEachRemaining(keys::add);
         assertThat(keys).containsExactly("daemon", "kernel_release", "sysfs_root", "last_refresh", "refresh",
-                "trace_events", "handoffs", "counts", "capacity", "degraded", "errors");
+                "trace_events", "handoffs", "accelerators", "counts", "capacity", "degraded", "errors");
     }
 
     @Test

@@ -40,7 +40,8 @@ public final class TestDispatchers {
             handoffs = new Handoffs(new HandoffStore(sys.resolveSibling(sys.getFileName() + "-state")), snapshots,
                     new dev.cxld.daemon.control.PrivateMemoryControl(new SysfsAttributes(sys),
                             new dev.cxld.daemon.sysfs.MemorySysfs(sys), sys.resolve("dev")), bus,
-                    Clock.systemUTC(), pid -> java.util.OptionalLong.empty(), regions::destroyIfSame);
+                    Clock.systemUTC(), pid -> java.util.OptionalLong.empty(), regions::destroyIfSame,
+                    new dev.cxld.daemon.handoff.HandoffFiles(sys.resolveSibling(sys.getFileName() + "-run/handoffs")));
             held.set(handoffs);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -50,7 +51,7 @@ public final class TestDispatchers {
         Dispatcher.Services services = new Dispatcher.Services(snapshots, bus,
                 new MemdevControl(attributes, snapshots, handoffs::refuseIfHeld), access,
                 () -> new Status.Live(snapshots.stats(), "off", 30, bus.subscribers(), "disabled: test", access.adminGroup(),
-                        handoffs.status()),
+                        handoffs.status(), com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode()),
                 mailbox, new PoisonList(attributes, bus, () -> false), handoffs,
                 regions, new Listing(snapshots, mailbox));
         return new Dispatcher(services, self, Clock.systemUTC());
