@@ -23,10 +23,11 @@ wait_for_cxld() {
     i=0; while ! subscribers > /dev/null 2>&1 && [ $i -lt 300 ]; do sleep 0.05; i=$((i+1)); done
 }
 
-# start_cxld: cxld on the live /sys in the background, its state in /tmp/state, its pid in
-# /tmp/cxld.pid, its log appended to $O/cxld.log; returns once it answers.
+# start_cxld [ARGS]: cxld on the live /sys in the background, its state in /tmp/state, its pid in
+# /tmp/cxld.pid, its log appended to $O/cxld.log, ARGS added to its command line; returns once it
+# answers.
 start_cxld() {
-    cxld/bin/cxld --state-dir /tmp/state --rescan-interval 600 >> "$O/cxld.log" 2>&1 &
+    cxld/bin/cxld --state-dir /tmp/state --rescan-interval 600 "$@" >> "$O/cxld.log" 2>&1 &
     echo $! > /tmp/cxld.pid
     wait_for_cxld
 }
@@ -50,4 +51,11 @@ print(len(json.loads(s.makefile().readline())["result"]["handoffs"]["active"]))'
 await_active() {
     i=0; while [ "$(active 2>/dev/null)" != "$1" ] && [ $i -lt 900 ]; do sleep 0.1; i=$((i+1)); done
     active > "$O/$2.active" 2>&1 || true
+}
+
+# status_to FILE: cxld's status document into FILE (over the socket: no JVM to start)
+status_to() {
+    python3 -c 'import socket,json,sys
+s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b"{\"id\":1,\"op\":\"status\"}\n")
+print(json.dumps(json.loads(s.makefile().readline())["result"]))' "$CXLD_SOCKET" > "$1"
 }

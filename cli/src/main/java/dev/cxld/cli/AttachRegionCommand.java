@@ -67,7 +67,11 @@ final class AttachRegionCommand {
                     + " --pid for as long as a process lives (cxld looks once a second; a pid reused later does not"
                     + " count). A lease ends with the cxld that held its connection: a restarted cxld releases"
                     + " connection leases, and process leases whose process is gone, at start. Needs root or cxld's"
-                    + " admin group.",
+                    + " admin group. Without any request, cxld does the same for the memdevs its configuration names"
+                    + " ([accelerator NAME] in /etc/cxld/cxld.conf, by serial or PCI vendor:device) when they arrive:"
+                    + " at its start, and after enable-memdev or a hotplug, as the kernel's cxl_mem_probe() does;"
+                    + " `cxlctl status` (accelerators) says what became of each. Every live handoff is also"
+                    + " published as /run/cxld/handoffs/MEMDEV.json.",
             footer = {"", "Exit status: 0 handed off (with --lease: the lease ended by this cxlctl's own wish; with"
                     + " --exec: CMD's own status, 126 when /dev/daxX.Y could not be opened, 127 when CMD could not be run);"
                     + " 10 not attachable (the reason names the region and the rule);"
@@ -190,6 +194,8 @@ final class AttachRegionCommand {
                     + " A second detach is an error (exit 4) that says the handoff is not there, and why when it"
                     + " was revoked. A leased handoff (attach-region --lease or --pid) is its holder's to end:"
                     + " from anyone else, detach-region needs --force (the holder's connection hears of it)."
+                    + " A handoff made by cxld's accelerator policy is not made again until its memdev next"
+                    + " arrives (enable-memdev, hotplug) or cxld restarts."
                     + " Needs root or cxld's admin group.",
             footer = {"", "Example:", "  cxlctl detach-region mem2"})
     static final class Detach implements Callable<Integer> {

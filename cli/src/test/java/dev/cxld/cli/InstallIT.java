@@ -29,5 +29,12 @@ class InstallIT {
         // /usr/bin/cxlctl is a symlink; the launcher finds its jar through it
         assertThat(Files.isSymbolicLink(dest.resolve("usr/bin/cxlctl"))).isTrue();
         assertThat(Processes.run(dest.resolve("usr/bin/cxlctl").toString(), "--version")).startsWith("cxlctl ");
+        // the example configuration checks (all comments: no accelerators), and an edited one is kept
+        Path conf = dest.resolve("etc/cxld/cxld.conf");
+        assertThat(Processes.run(dest.resolve("usr/lib/cxld/bin/cxld").toString(), "--check-config", "--config",
+                conf.toString())).isEqualTo("read " + conf + "\n");
+        Files.writeString(conf, "[accelerator a]\nserial = 0x100\n");
+        Processes.run(CHECKOUT.resolve("systemd/install").toString(), dest.toString());
+        assertThat(Files.readString(conf)).isEqualTo("[accelerator a]\nserial = 0x100\n");
     }
 }

@@ -33,6 +33,18 @@ final class GuestVm {
         return times;
     }
 
+    /**
+     * The part of a cxld log from the mark of scenario {@code n} that guest script {@code script}
+     * wrote ({@code --- SCRIPT: scenario N}) to its next mark.
+     */
+    static String scenario(String log, String script, String n) {
+        String mark = "--- " + script + ": scenario ";
+        int from = log.indexOf(mark + n + "\n");
+        org.assertj.core.api.Assertions.assertThat(from).as("mark " + n + " in " + log).isNotNegative();
+        int to = log.indexOf(mark, from + 1);
+        return log.substring(from, to < 0 ? log.length() : to);
+    }
+
     static Path checkout() {
         String dir = System.getProperty("cxld.checkout");
         if (dir == null) {

@@ -70,13 +70,9 @@ class TeardownVmIT {
         assertThat(log).doesNotContain("cannot destroy");
     }
 
-    /** The part of the log from scenario {@code n}'s mark to the next mark (teardown.sh's mark). */
+    /** The part of the log from scenario {@code n}'s mark to the next one (teardown.sh's marks). */
     static String scenario(String log, String n) {
-        String mark = "--- teardown.sh: scenario ";
-        int from = log.indexOf(mark + n + "\n");
-        assertThat(from).as("mark " + n + " in " + log).isNotNegative();
-        int to = log.indexOf(mark, from + 1);
-        return log.substring(from, to < 0 ? log.length() : to);
+        return GuestVm.scenario(log, "teardown.sh", n);
     }
 
     /** How often cxld's log says it destroyed {@code region} as the teardown of a handoff. */

@@ -10,7 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param time when the daemon saw the change (RFC 3339, UTC)
  * @param source {@code topology} (sysfs objects), {@code trace} (a kernel CXL trace event),
  *     {@code handoff} (accelerator handoffs: {@code handoff-attached}, {@code handoff-released},
- *     {@code handoff-revoked} with a {@code reason}), or {@code daemon} (the stream itself, e.g. {@code overflow})
+ *     {@code handoff-revoked} with a {@code reason}, {@code handoff-degraded} for a memdev of a
+ *     configured accelerator that cannot be handed off), or {@code daemon} (the stream itself, e.g. {@code overflow})
  * @param event for topology: {@code added}, {@code removed}, {@code changed}, {@code enabled},
  *     {@code disabled}, {@code region-committed}, {@code region-reset}; for trace: the tracepoint
  *     ({@code cxl_poison}, {@code cxl_general_media}, ...); for daemon: {@code overflow}

@@ -153,8 +153,7 @@ public final class Accelerators {
         }
         if (!tr.armed) {
             if ("attached".equals(tr.state) || "held".equals(tr.state)) {
-                set(tr, m.memdev(), "released", "its handoff ended; handed off again when " + m.memdev()
-                        + " next arrives (enable-memdev, hotplug) or cxld restarts", null, null, false);
+                set(tr, m.memdev(), "released", released(m.memdev()), null, null, false);
             }
             return;
         }
@@ -214,7 +213,38 @@ public final class Accelerators {
      * {@code waiting}, {@code released}).
      */
     public ArrayNode status() {
-        return published;
+        ArrayNode out = published;
+        // a handoff that ended since the last judgement (the watcher thread runs after the release)
+        // is not shown as still attached beside handoffs.active
+        Set<String> held = handoffs.active().stream().map(Handoff::memdev).collect(Collectors.toSet());
+        boolean stale = false;
+        for (com.fasterxml.jackson.databind.JsonNode a : out) {
+            for (com.fasterxml.jackson.databind.JsonNode m : a.get("memdevs")) {
+                String state = m.get("state").asText();
+                stale |= (state.equals("attached") || state.equals("held")) && !held.contains(m.get("memdev").asText());
+            }
+        }
+        if (!stale) {
+            return out;
+        }
+        ArrayNode copy = out.deepCopy();
+        for (com.fasterxml.jackson.databind.JsonNode a : copy) {
+            for (com.fasterxml.jackson.databind.JsonNode n : a.get("memdevs")) {
+                ObjectNode m = (ObjectNode) n;
+                String state = m.get("state").asText();
+                if ((state.equals("attached") || state.equals("held")) && !held.contains(m.get("memdev").asText())) {
+                    m.put("state", "released");
+                    m.remove("region");
+                    m.put("reason", released(m.get("memdev").asText()));
+                }
+            }
+        }
+        return copy;
+    }
+
+    private static String released(String memdev) {
+        return "its handoff ended; handed off again when " + memdev + " next arrives (enable-memdev, hotplug) or cxld"
+                + " restarts";
     }
 
     private ArrayNode render() {

@@ -162,6 +162,8 @@ class AcceleratorsTest {
             assertThat(tmp.resolve("run/handoffs/mem2.json")).exists();
 
             hs.detach("mem2", false); // an administrator takes it back
+            assertThat(memdev(a, "accel0", "mem2").get("state").asText())
+                    .as("released at once in status, before the policy has seen a snapshot").isEqualTo("released");
             assertThat(next(events).event()).isEqualTo("handoff-released");
             a.evaluate(snapshots.fresh());
             a.evaluate(snapshots.fresh());
