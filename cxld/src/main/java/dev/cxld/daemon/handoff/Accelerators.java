@@ -122,7 +122,14 @@ public final class Accelerators {
                 tr = new Track(rule.get());
             }
             seen.put(m.memdev(), tr);
-            judge(t, m, tr);
+            try {
+                judge(t, m, tr);
+            } catch (RuntimeException e) { // a vanished file, an IO error: reported, and the others judged
+                LOG.error("accelerator {}: judging {} failed", tr.rule.name(), m.memdev(), e);
+                tr.armed = false;
+                set(tr, m.memdev(), "degraded", "the policy failed: " + e + "; tried again when " + m.memdev()
+                        + " next arrives (enable-memdev, hotplug) or cxld restarts", "internal", null, true);
+            }
         }
         tracks.keySet().retainAll(seen.keySet()); // a memdev gone is an arrival when it comes back
         tracks.putAll(seen);

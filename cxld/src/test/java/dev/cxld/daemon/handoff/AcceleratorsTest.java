@@ -225,6 +225,23 @@ class AcceleratorsTest {
     }
 
     @Test
+    void aFailureOfThePolicyIsReportedAndCxldGoesOn() throws Exception {
+        tree("ram1-empty");
+        AcceleratorRule create = new AcceleratorRule("accel0", "cxld.conf:1", 0x100L, null, "rt", true, null, null);
+        RegionMaker broken = new RegionMaker(m -> {
+            throw new java.io.UncheckedIOException(new java.io.IOException("decoder0.0/create_ram_region vanished"));
+        }, destroyed::add);
+        Accelerators a = new Accelerators(List.of(create), handoffs(), snapshots, bus, broken, m -> QEMU, CXLD);
+        started.add(a);
+        a.start(); // does not throw: the daemon starts
+        JsonNode m = memdev(a, "accel0", "mem0");
+        assertThat(m.get("state").asText()).isEqualTo("degraded");
+        assertThat(m.get("rule").asText()).isEqualTo("internal");
+        assertThat(m.get("reason").asText()).contains("create_ram_region vanished");
+        assertThat(destroyed).isEmpty();
+    }
+
+    @Test
     void withoutCreateRegionAMemdevWithoutARegionIsDegraded() throws Exception {
         tree("ram1-empty");
         Accelerators a = start(handoffs(), ACCEL);
