@@ -26,6 +26,7 @@ import dev.cxld.daemon.server.Dispatcher;
 import dev.cxld.daemon.server.Limits;
 import dev.cxld.daemon.server.SocketServer;
 import dev.cxld.daemon.server.Status;
+import dev.cxld.daemon.sysfs.AttributeWatch;
 import dev.cxld.daemon.sysfs.CxlSysfs;
 import dev.cxld.daemon.sysfs.MemorySysfs;
 import dev.cxld.daemon.sysfs.SysfsAttributes;
@@ -86,11 +87,22 @@ public final class Daemon implements AutoCloseable {
     private final UeventListener uevents;
     private final TraceEvents trace;
     private final Accelerators accelerators;
+    private final AttributeWatch watch;
 
     public Daemon(Config config) throws IOException {
         Clock clock = Clock.systemUTC();
         EventBus bus = new EventBus(clock);
-        CxlSysfs sysfs = new CxlSysfs(config.sysfsRoot());
+        AttributeWatch watch = null;
+        if (config.uevents()) {
+            try {
+                watch = AttributeWatch.open();
+            } catch (ErrnoException e) {
+                LOG.warn("cannot watch attribute writes ({}); region and decoder configuration is read again for"
+                        + " every request", e.getMessage());
+            }
+        }
+        this.watch = watch;
+        CxlSysfs sysfs = new CxlSysfs(config.sysfsRoot(), watch);
         SysfsAttributes attributes = new SysfsAttributes(config.sysfsRoot());
         Snapshots snapshots;
         UeventListener listener = null;
@@ -101,7 +113,7 @@ public final class Daemon implements AutoCloseable {
             ForwardingSink sink = new ForwardingSink();
             try {
                 listener = UeventListener.start(sink);
-                snapshots = new Snapshots(sysfs, clock, bus, true);
+                snapshots = new Snapshots(sysfs, clock, bus, true, watch);
                 sink.target = snapshots;
                 listenerState = "running";
             } catch (ErrnoException e) {
@@ -239,6 +251,9 @@ public final class Daemon implements AutoCloseable {
         server.close();
         timer.shutdownNow();
         accelerators.close();
+        if (watch != null) {
+            watch.close();
+        }
         try {
             if (uevents != null) {
                 uevents.close();

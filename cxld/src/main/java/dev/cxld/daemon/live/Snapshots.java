@@ -2,6 +2,7 @@ package dev.cxld.daemon.live;
 
 import dev.cxld.daemon.events.EventBus;
 import dev.cxld.daemon.events.TopologyDiff;
+import dev.cxld.daemon.sysfs.AttributeWatch;
 import dev.cxld.daemon.sysfs.CxlSysfs;
 import dev.cxld.daemon.sysfs.DeviceNames;
 import dev.cxld.protocol.model.Topology;
@@ -36,6 +37,8 @@ public final class Snapshots implements UeventListener.Sink {
     private final Clock clock;
     private final EventBus bus;
     private final boolean followUevents;
+    /** The reader's watch of attribute writes (null: none; configuration is read for every request). */
+    private final AttributeWatch watch;
 
     private CxlSysfs.Reading reading;
     private volatile Taken current;
@@ -46,6 +49,7 @@ public final class Snapshots implements UeventListener.Sink {
     private long fullScans;
     private long incremental;
     private long uevents;
+    private long unchanged;
 
     private final java.util.List<java.util.function.Consumer<Taken>> watchers = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Watchers run here, in snapshot order, outside the snapshot lock (they may ask for snapshots). */
@@ -67,14 +71,28 @@ public final class Snapshots implements UeventListener.Sink {
     /** A snapshot, when it was taken, and when its reading started (System.nanoTime). */
     public record Taken(Topology topology, Instant at, long startedNanos) {}
 
-    /** Counters for status. */
-    public record Stats(boolean live, long applied, long lastUevent, long uevents, long fullScans, long incremental) {}
+    /**
+     * Counters for status; {@code writesWatched} is how many objects the attribute watch covers
+     * (-1: no watch), {@code unchanged} how many requests found nothing changed and read nothing.
+     */
+    public record Stats(boolean live, long applied, long lastUevent, long uevents, long fullScans, long incremental,
+            int writesWatched, String watchBroken, long unchanged) {}
 
     /**
      * @param followUevents uevents drive refreshes, checked against the tree's
      *     {@code kernel/uevent_seqnum}; false when every request rescans (not a kernel's sysfs)
      */
     public Snapshots(CxlSysfs sysfs, Clock clock, EventBus bus, boolean followUevents) {
+        this(sysfs, clock, bus, followUevents, null);
+    }
+
+    /**
+     * @param watch the attribute watch {@code sysfs} reads with (null: none): with uevents, a
+     *     request then reads only what uevents and attribute writes name, and nothing at all when
+     *     nothing changed
+     */
+    public Snapshots(CxlSysfs sysfs, Clock clock, EventBus bus, boolean followUevents, AttributeWatch watch) {
+        this.watch = followUevents ? watch : null;
         this.sysfs = sysfs;
         this.clock = clock;
         this.bus = bus;
@@ -82,6 +100,9 @@ public final class Snapshots implements UeventListener.Sink {
         synchronized (this) {
             applied = followUevents ? Math.max(0, kernelSeqnum()) : 0;
             long started = System.nanoTime();
+            if (watch != null) {
+                watch.drain(); // what was written before this first reading is in it
+            }
             reading = sysfs.read();
             fullScans++;
             current = new Taken(reading.topology(), clock.instant(), started);
@@ -138,23 +159,49 @@ public final class Snapshots implements UeventListener.Sink {
     /** Applies the uevents received so far (called shortly after they arrive). */
     public Taken applyPending() {
         synchronized (this) {
-            if (dirty.isEmpty() && !lost) {
+            AttributeWatch.Written written = drainWatch();
+            if (dirty.isEmpty() && !lost && written != null && written.names().isEmpty()) {
                 return current;
             }
-            return refresh(System.nanoTime(), false);
+            return refresh(System.nanoTime(), false, written);
         }
     }
 
     private synchronized Taken refresh(long asked, boolean full) {
-        if (current.startedNanos() >= asked && dirty.isEmpty() && !lost) {
+        return refresh(asked, full, full ? null : drainWatch());
+    }
+
+    /** What the attribute watch saw written since the last call; null without a watch (everything may have changed). */
+    private AttributeWatch.Written drainWatch() {
+        if (watch == null || watch.broken() != null) {
+            return null;
+        }
+        AttributeWatch.Written w = watch.drain();
+        if (w.lost()) {
+            LOG.warn("attribute writes were lost (inotify overflow); rescanning everything");
+            lost = true;
+        }
+        return w;
+    }
+
+    private synchronized Taken refresh(long asked, boolean full, AttributeWatch.Written written) {
+        if (current.startedNanos() >= asked && dirty.isEmpty() && !lost
+                && (written == null || written.names().isEmpty())) {
             return current; // a reading that began after the caller asked: already fresh enough
+        }
+        if (!full && !lost && dirty.isEmpty() && written != null && written.names().isEmpty()) {
+            unchanged++;
+            return current; // no uevent, no attribute written: nothing the kernel shows has changed
         }
         long started = System.nanoTime();
         if (full || lost) {
+            if (watch != null) {
+                watch.drain(); // this reading holds what was written before it
+            }
             reading = sysfs.read();
             fullScans++;
         } else {
-            reading = sysfs.refresh(reading, Set.copyOf(dirty));
+            reading = sysfs.refresh(reading, Set.copyOf(dirty), written == null ? null : written.names());
             incremental++;
         }
         dirty.clear();
@@ -170,7 +217,8 @@ public final class Snapshots implements UeventListener.Sink {
     }
 
     public synchronized Stats stats() {
-        return new Stats(followUevents, applied, lastUevent, uevents, fullScans, incremental);
+        return new Stats(followUevents, applied, lastUevent, uevents, fullScans, incremental,
+                watch == null ? -1 : watch.size(), watch == null ? null : watch.broken(), unchanged);
     }
 
     @Override

@@ -46,6 +46,14 @@ interface LibC extends Library {
 
     int close(int fd) throws LastErrorException;
 
+    long read(int fd, Pointer buf, long count) throws LastErrorException;
+
+    int inotify_init1(int flags) throws LastErrorException;
+
+    int inotify_add_watch(int fd, String path, int mask) throws LastErrorException;
+
+    int inotify_rm_watch(int fd, int wd) throws LastErrorException;
+
     int ioctl(int fd, long request, Pointer arg) throws LastErrorException;
 
     int socket(int domain, int type, int protocol) throws LastErrorException;

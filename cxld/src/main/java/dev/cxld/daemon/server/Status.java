@@ -66,6 +66,11 @@ public final class Status {
         refresh.put("incremental_refreshes", live.refresh().incremental());
         refresh.put("full_rescans", live.refresh().fullScans());
         refresh.put("rescan_interval_seconds", live.rescanSeconds());
+        Snapshots.Stats st = live.refresh();
+        refresh.put("attribute_watch", st.writesWatched() < 0 ? "off" : st.watchBroken() != null
+                ? "broken: " + st.watchBroken() + " (configuration is read again for every request)"
+                : "watching " + st.writesWatched() + " ports, decoders and regions");
+        refresh.put("unchanged_refreshes", st.unchanged());
         o.put("trace_events", live.trace());
         o.set("handoffs", live.handoffs());
         o.set("accelerators", live.accelerators());

@@ -39,9 +39,19 @@ import java.util.stream.Collectors;
  */
 public final class CxlSysfs {
     private final Path root;
+    private final AttributeWatch watch;
 
     public CxlSysfs(Path sysfsRoot) {
+        this(sysfsRoot, null);
+    }
+
+    /**
+     * A reader that watches every port, decoder and region it reads for attribute writes
+     * ({@code watch}, null: none), so {@link #refresh(Reading, Set, Set)} can reuse what nobody wrote.
+     */
+    public CxlSysfs(Path sysfsRoot, AttributeWatch watch) {
         this.root = sysfsRoot;
+        this.watch = watch;
     }
 
     /** Whether {@code kernel/uevent_seqnum} exists: the tree is a kernel's, with uevents to follow. */
@@ -66,23 +76,33 @@ public final class CxlSysfs {
 
     /** Reads everything, keeping what was read for {@link #refresh}. */
     public Reading read() {
-        return refresh(null, Set.of());
+        return refresh(null, Set.of(), null);
+    }
+
+    /** {@link #refresh(Reading, Set, Set)} without knowing what was written: configuration read again. */
+    public Reading refresh(Reading previous, Set<String> changed) {
+        return refresh(previous, changed, null);
     }
 
     /**
      * A new reading that reuses {@code previous} where it can. The device list is read again only
      * when {@code previous} is null or {@code changed} is not empty (devices come and go with
-     * uevents). Memdevs are read again only when named in {@code changed} or new; ports, decoders
-     * and regions are always read again, because the kernel changes their configuration
-     * (commit, targets, DPA, decoders_committed) without any uevent.
+     * uevents). Memdevs are read again only when named in {@code changed} or new. The kernel changes
+     * the configuration of ports, decoders and regions (commit, targets, DPA, decoders_committed)
+     * without any uevent, but only when someone writes one of their attributes: with
+     * {@code written} (the objects written to since {@code previous}, from this reader's
+     * {@link AttributeWatch}) only those, the ones {@code changed} names and new ones are read
+     * again; a region or port among them reads every port, decoder and region again (a commit
+     * programs the decoders of the whole path and moves ports' decoders_committed; a region's
+     * mappings name memdevs through ports). {@code written} null: all of them are read again.
      */
-    public Reading refresh(Reading previous, Set<String> changed) {
+    public Reading refresh(Reading previous, Set<String> changed, Set<String> written) {
         List<String> errors = new ArrayList<>();
         Map<String, Path> dirs;
         if (previous == null || !changed.isEmpty()) {
             dirs = list(errors, previous == null ? Map.of() : previous.dirs, changed);
             if (dirs == null) {
-                return new Reading(Map.of(), Map.of(), errors,
+                return new Reading(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), errors,
                         new Topology(List.of(), List.of(), List.of(), List.of(), errors));
             }
         } else {
@@ -92,16 +112,38 @@ public final class CxlSysfs {
         List<String> names = new ArrayList<>(dirs.keySet());
         names.sort(DeviceNames.ORDER);
 
+        boolean exact = previous != null && written != null && watch != null && watch.broken() == null;
+        if (exact) {
+            for (String n : union(changed, written)) {
+                if (DeviceNames.REGION.matcher(n).matches() || DeviceNames.PORT.matcher(n).matches()) {
+                    exact = false; // side effects along the path: read all configuration again
+                    break;
+                }
+            }
+        }
+        Set<String> reread = exact ? union(changed, written) : null;
+        if (watch != null) {
+            watch.keepOnly(dirs.keySet());
+        }
         List<Port> ports = new ArrayList<>();
         List<Decoder> decoders = new ArrayList<>();
+        Map<String, Port> portCache = new HashMap<>();
+        Map<String, Decoder> decoderCache = new HashMap<>();
+        Map<String, Region> regionCache = new HashMap<>();
         List<String> memdevNames = new ArrayList<>();
         List<String> regionNames = new ArrayList<>();
         for (String name : names) {
             Path dir = dirs.get(name);
             if (DeviceNames.PORT.matcher(name).matches()) {
-                ports.add(port(name, dir));
+                Port p = reused(previous == null ? null : previous.ports, name, reread);
+                p = p != null ? p : port(name, watched(name, dir));
+                portCache.put(name, p);
+                ports.add(p);
             } else if (DeviceNames.DECODER.matcher(name).matches()) {
-                decoders.add(decoder(name, dir));
+                Decoder d = reused(previous == null ? null : previous.decoders, name, reread);
+                d = d != null ? d : decoder(name, watched(name, dir));
+                decoderCache.put(name, d);
+                decoders.add(d);
             } else if (DeviceNames.MEMDEV.matcher(name).matches()) {
                 memdevNames.add(name);
             } else if (DeviceNames.REGION.matcher(name).matches()) {
@@ -125,13 +167,39 @@ public final class CxlSysfs {
             memdevCache.put(n, m);
             memdevs.add(m);
         }
-        List<Region> regions = regionNames.stream()
-                .map(n -> region(n, dirs.get(n), portsById))
-                .collect(Collectors.toList());
+        List<Region> regions = new ArrayList<>();
+        for (String n : regionNames) {
+            Region r = reused(previous == null ? null : previous.regions, n, reread);
+            r = r != null ? r : region(n, watched(n, dirs.get(n)), portsById);
+            regionCache.put(n, r);
+            regions.add(r);
+        }
         List<String> listingErrors = previous == null || !changed.isEmpty()
                 ? List.copyOf(errors) : previous.listingErrors;
-        return new Reading(Map.copyOf(dirs), Map.copyOf(memdevCache), listingErrors,
-                new Topology(ports, decoders, memdevs, regions, errors));
+        return new Reading(Map.copyOf(dirs), Map.copyOf(memdevCache), portCache, decoderCache, regionCache,
+                listingErrors, new Topology(ports, decoders, memdevs, regions, errors));
+    }
+
+    /** {@code name}'s object of the previous reading, when {@code reread} (null: everything) does not name it. */
+    private static <T> T reused(Map<String, T> previous, String name, Set<String> reread) {
+        return previous == null || reread == null || reread.contains(name) ? null : previous.get(name);
+    }
+
+    /** {@code dir}, watched for writes before it is read (when this reader has a watch). */
+    private Path watched(String name, Path dir) {
+        if (watch != null) {
+            watch.watch(name, dir);
+        }
+        return dir;
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        Set<String> u = new java.util.HashSet<>(a);
+        u.addAll(b);
+        return u;
     }
 
     /**
@@ -173,12 +241,20 @@ public final class CxlSysfs {
     public static final class Reading {
         private final Map<String, Path> dirs;
         private final Map<String, Memdev> memdevs;
+        private final Map<String, Port> ports;
+        private final Map<String, Decoder> decoders;
+        private final Map<String, Region> regions;
         private final List<String> listingErrors;
         private final Topology topology;
 
-        Reading(Map<String, Path> dirs, Map<String, Memdev> memdevs, List<String> listingErrors, Topology topology) {
+        Reading(Map<String, Path> dirs, Map<String, Memdev> memdevs, Map<String, Port> ports,
+                Map<String, Decoder> decoders, Map<String, Region> regions, List<String> listingErrors,
+                Topology topology) {
             this.dirs = dirs;
             this.memdevs = memdevs;
+            this.ports = ports;
+            this.decoders = decoders;
+            this.regions = regions;
             this.listingErrors = listingErrors;
             this.topology = topology;
         }

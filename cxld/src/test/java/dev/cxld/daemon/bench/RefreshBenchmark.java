@@ -14,9 +14,11 @@ import java.util.Map;
 /**
  * What a request costs cxld before it can answer, on a synthetic tree of N memdevs (default 1000:
  * 10 host bridges x 100, a region on every 10th): a full rescan (what a captured tree or a lost
- * uevent costs), the per-request refresh on a live /sys with no uevent pending (region, decoder
- * and port configuration read again, memdevs and the device list reused), and the refresh after
- * a uevent for one memdev. Prints medians; asserts nothing.
+ * uevent costs), the per-request refresh on a live /sys with no uevent pending, without the
+ * attribute watch (region, decoder and port configuration read again, memdevs and the device list
+ * reused) and with it (nothing read when nothing was written), the refresh after one decoder's
+ * and after one region's attribute was written (with the watch), and after a uevent for one
+ * memdev. Prints medians; asserts nothing.
  *
  * <pre>mvn -q -pl cxld test-compile exec:java -Dexec.mainClass=dev.cxld.daemon.bench.RefreshBenchmark [-Dexec.args=500]</pre>
  */
@@ -31,6 +33,8 @@ public final class RefreshBenchmark {
         CxlSysfs sysfs = new CxlSysfs(sys);
         EventBus bus = new EventBus(Clock.systemUTC());
         Snapshots live = new Snapshots(sysfs, Clock.systemUTC(), bus, true);
+        dev.cxld.daemon.sysfs.AttributeWatch watch = dev.cxld.daemon.sysfs.AttributeWatch.open();
+        Snapshots exact = new Snapshots(new CxlSysfs(sys, watch), Clock.systemUTC(), bus, true, watch);
         Snapshots rescanning = new Snapshots(sysfs, Clock.systemUTC(), bus);
         System.out.printf("tree: %d memdevs, %d decoders, %d regions, %d ports%n",
                 live.current().topology().memdevs().size(), live.current().topology().decoders().size(),
@@ -38,9 +42,22 @@ public final class RefreshBenchmark {
         for (int warm = 0; warm < 5; warm++) {
             rescanning.fresh();
             live.fresh();
+            exact.fresh();
         }
         report("full rescan (captured tree, or uevents lost)", 15, rescanning::fresh);
         report("request on live /sys, no uevent pending", 15, live::fresh);
+        report("the same with the attribute watch (nothing written)", 15, exact::fresh);
+        String decoder = exact.current().topology().decoders().stream()
+                .filter(d -> d.kind() == dev.cxld.protocol.model.DecoderKind.ENDPOINT).findFirst().orElseThrow().decoder();
+        String region = exact.current().topology().regions().get(0).region();
+        report("with the watch, after one decoder attribute write", 15, () -> {
+            write(sys, decoder, "dpa_size", "0x0");
+            exact.fresh();
+        });
+        report("with the watch, after one region attribute write", 15, () -> {
+            write(sys, region, "interleave_granularity", "256");
+            exact.fresh();
+        });
         long[] seq = {1};
         report("request after a uevent for one memdev", 15, () -> {
             seq[0]++;
@@ -57,6 +74,14 @@ public final class RefreshBenchmark {
         System.out.printf("heap in use after the runs: %.1f MiB%n", (rt.totalMemory() - rt.freeMemory()) / 1048576.0);
     }
 
+    static void write(Path sys, String object, String attribute, String value) {
+        try {
+            Files.writeString(sys.resolve("bus/cxl/devices").resolve(object).toRealPath().resolve(attribute), value + "\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static void report(String what, int runs, Runnable r) {
         long[] ms = new long[runs];
         for (int i = 0; i < runs; i++) {
@@ -65,7 +90,7 @@ public final class RefreshBenchmark {
             ms[i] = (System.nanoTime() - t) / 1000;
         }
         Arrays.sort(ms);
-        System.out.printf("%-48s median %8.2f ms   min %8.2f ms   max %8.2f ms%n", what,
+        System.out.printf("%-52s median %8.2f ms   min %8.2f ms   max %8.2f ms%n", what,
                 ms[runs / 2] / 1000.0, ms[0] / 1000.0, ms[runs - 1] / 1000.0);
     }
 }

@@ -20,7 +20,7 @@ class StatusTest {
             "6.12.95+deb12-amd64", "/sys");
 
     static final Status.Live LIVE = new Status.Live(
-            new dev.cxld.daemon.live.Snapshots.Stats(true, 812, 812, 40, 2, 17), "running", 30, 1,
+            new dev.cxld.daemon.live.Snapshots.Stats(true, 812, 812, 40, 2, 17, 21, null, 950), "running", 30, 1,
             "enabled (/sys/kernel/tracing/instances/cxld)", "cxl",
             com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().set("active",
                     com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode()),
@@ -38,7 +38,8 @@ class StatusTest {
                 + "\"admin_group\":\"cxl\",\"monitor_subscribers\":1}");
         assertThat(s.get("refresh").toString()).isEqualTo("{\"mode\":\"uevent\",\"uevent_listener\":\"running\","
                 + "\"uevents\":40,\"last_uevent_seqnum\":812,\"incremental_refreshes\":17,\"full_rescans\":2,"
-                + "\"rescan_interval_seconds\":30}");
+                + "\"rescan_interval_seconds\":30,\"attribute_watch\":\"watching 21 ports, decoders and regions\","
+                + "\"unchanged_refreshes\":950}");
         assertThat(s.get("trace_events").asText()).isEqualTo("enabled (/sys/kernel/tracing/instances/cxld)");
         assertThat(s.get("kernel_release").asText()).isEqualTo("6.12.95+deb12-amd64");
         assertThat(s.get("last_refresh").asText()).isEqualTo("2026-11-24T11:00:00Z");
