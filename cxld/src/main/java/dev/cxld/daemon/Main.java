@@ -43,11 +43,11 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             description = "Unix socket to serve (default: $" + SocketPath.ENVIRONMENT + " or " + SocketPath.DEFAULT + ")")
     Path socket;
 
-    @picocli.CommandLine.Option(names = "--max-connections", paramLabel = "N", defaultValue = "64",
+    @picocli.CommandLine.Option(names = "--max-connections", paramLabel = "N", defaultValue = "256",
             description = "connections open at once (default: ${DEFAULT-VALUE}); more are answered BUSY")
     int maxConnections;
 
-    @picocli.CommandLine.Option(names = "--max-connections-per-user", paramLabel = "N", defaultValue = "16",
+    @picocli.CommandLine.Option(names = "--max-connections-per-user", paramLabel = "N", defaultValue = "64",
             description = "connections open at once from one user (default: ${DEFAULT-VALUE})")
     int maxPerUser;
 

@@ -18,8 +18,19 @@ import org.slf4j.LoggerFactory;
 public final class Listing {
     private static final Logger LOG = LoggerFactory.getLogger(Listing.class);
 
+    /** How many distinct listings are kept rendered for the current snapshot. */
+    static final int RENDERED = 32;
+
     private final Snapshots snapshots;
     private final MemdevCommands mailbox;
+    /** The snapshot the rendered listings were made from, and them by their parameters (least recently used dropped). */
+    private dev.cxld.protocol.model.Topology renderedFor;
+    private final java.util.Map<ListParams, JsonNode> rendered = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<ListParams, JsonNode> eldest) {
+            return size() > RENDERED;
+        }
+    };
 
     public Listing(Snapshots snapshots, MemdevCommands mailbox) {
         this.snapshots = snapshots;
@@ -31,13 +42,52 @@ public final class Listing {
      * INVALID_ARGUMENT for options ndctl would refuse.
      */
     public JsonNode list(ListParams params, MemdevDetails asked) {
+        return list(snapshots.fresh().topology(), params, asked);
+    }
+
+    /**
+     * {@link #list} as the daemon answers it: a listing without mailbox details is rendered to
+     * JSON text once per snapshot and parameters, and a repeated query while nothing changed costs
+     * a lookup (the answer is that text, as a raw node that serializes as it is).
+     */
+    public JsonNode rendered(ListParams params, MemdevDetails asked) {
+        dev.cxld.protocol.model.Topology t = snapshots.fresh().topology();
+        if (asked.withVerbosity(params.verbose()).any()) {
+            return list(t, params, asked); // device data: asked of the devices each time
+        }
+        synchronized (rendered) {
+            if (renderedFor != t) {
+                rendered.clear();
+                renderedFor = t;
+            }
+            JsonNode hit = rendered.get(params);
+            if (hit != null) {
+                return hit;
+            }
+        }
+        JsonNode raw;
+        try {
+            raw = Json.mapper().getNodeFactory().rawValueNode(new com.fasterxml.jackson.databind.util.RawValue(
+                    Json.mapper().writeValueAsString(list(t, params, asked))));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot render a listing", e);
+        }
+        synchronized (rendered) {
+            if (renderedFor == t) {
+                rendered.put(params, raw);
+            }
+        }
+        return raw;
+    }
+
+    private JsonNode list(dev.cxld.protocol.model.Topology topology, ListParams params, MemdevDetails asked) {
         try {
             params.resolve();
         } catch (IllegalArgumentException e) {
             throw new Refusal(dev.cxld.protocol.ErrorCode.INVALID_ARGUMENT, "list: " + e.getMessage());
         }
         MemdevDetails details = asked.withVerbosity(params.verbose());
-        JsonNode out = ListWalk.list(snapshots.fresh().topology(), params);
+        JsonNode out = ListWalk.list(topology, params);
         if (details.any()) {
             MailboxKeys.add(out, m -> {
                 try {

@@ -11,7 +11,8 @@ import java.time.Duration;
  * @param readTimeout a request line must arrive within this long of its first byte
  */
 public record Limits(int maxConnections, int maxPerUser, Duration idleTimeout, Duration readTimeout) {
-    public static final Limits DEFAULT = new Limits(64, 16, Duration.ofSeconds(60), Duration.ofSeconds(10));
+    /** 256 in all, 64 per user: an agent with 32 or 64 concurrent queries is served, one user cannot take all. */
+    public static final Limits DEFAULT = new Limits(256, 64, Duration.ofSeconds(60), Duration.ofSeconds(10));
 
     public Limits {
         if (maxConnections < 1 || maxPerUser < 1) {

@@ -48,7 +48,7 @@ final class Operations {
                     hello.put("may_change", s.access().mayChange(c.peer()));
                     return c.ok(hello);
                 }),
-                reads(Request.LIST, c -> c.ok(s.listing().list(c.args().as(ListParams.class),
+                reads(Request.LIST, c -> c.ok(s.listing().rendered(c.args().as(ListParams.class),
                         c.args().as(MemdevDetails.class)))),
                 reads(Request.STATUS, c -> {
                     Snapshots.Taken t = s.snapshots().fresh();

@@ -173,6 +173,23 @@ class SocketServerTest {
     }
 
     @Test
+    void byDefaultOneUserGets64ConcurrentConnectionsAndThe65thIsBusy() throws Exception {
+        start(Limits.DEFAULT);
+        List<SocketChannel> agent = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            agent.add(connect());
+        }
+        for (int i = 0; i < agent.size(); i++) { // all open at once, each answered
+            send(agent.get(i), "{\"id\":" + i + ",\"op\":\"status\"}\n");
+        }
+        for (int i = 0; i < agent.size(); i++) {
+            assertThat(line(agent.get(i))).startsWith("{\"id\":" + i + ",\"ok\":true");
+        }
+        SocketChannel more = connect();
+        assertThat(line(more)).contains("\"code\":\"BUSY\"").contains("the limit per user");
+    }
+
+    @Test
     void connectionsOverTheLimitAreToldBusy() throws Exception {
         start(new Limits(2, 10, Duration.ofSeconds(60), Duration.ofSeconds(10)));
         SocketChannel a = connect();
