@@ -7,10 +7,7 @@
 # Into $CXLVM_OUT: the kernel's view before, while held and after each release
 # (<point>.{iomem,memtotal,driver,node}), each holder's report (<name>.json), steps as in lib/cxld.sh.
 set -e
-. test/vm/guest/lib/regions.sh
-export CXLD_SOCKET=/tmp/cxld.sock
-O=$CXLVM_OUT
-. test/vm/guest/lib/cxld.sh
+. test/vm/guest/lib/cxld.sh # and lib/regions.sh; CXLD_SOCKET=/tmp/cxld.sock, O=$CXLVM_OUT
 modprobe kmem
 set -- $(memdevs)
 m=$1

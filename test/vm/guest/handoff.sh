@@ -4,10 +4,7 @@
 # first left uncommitted and then committed. Into $CXLVM_OUT: each step's stdout/stderr/exit
 # (<step>.out, <step>.err, <step>.rc), sysfs facts, monitor output, times.
 set -e
-. test/vm/guest/lib/regions.sh
-export CXLD_SOCKET=/tmp/cxld.sock
-O=$CXLVM_OUT
-. test/vm/guest/lib/cxld.sh
+. test/vm/guest/lib/cxld.sh # and lib/regions.sh; CXLD_SOCKET=/tmp/cxld.sock, O=$CXLVM_OUT
 
 set -- $(memdevs)
 echo "$1 $2 $3" > "$O/memdevs.txt"

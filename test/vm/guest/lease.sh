@@ -5,10 +5,7 @@
 # whose region the kernel then deletes while a process has its dax device mapped. Into $CXLVM_OUT: each step's stdout/stderr/exit
 # (<step>.out, .err, .rc), the active handoffs after each end (<name>.active), the cxld log.
 set -e
-. test/vm/guest/lib/regions.sh
-export CXLD_SOCKET=/tmp/cxld.sock
-O=$CXLVM_OUT
-. test/vm/guest/lib/cxld.sh
+. test/vm/guest/lib/cxld.sh # and lib/regions.sh; CXLD_SOCKET=/tmp/cxld.sock, O=$CXLVM_OUT
 set -- $(memdevs)
 m=$1
 start_cxld

@@ -7,10 +7,7 @@
 #   monitor.jsonl        what cxlctl monitor printed
 #   list-<step>.json     cxlctl list right after <step>;  status.json  cxlctl status at the end
 set -e
-. test/vm/guest/lib/regions.sh
-export CXLD_SOCKET=/tmp/cxld.sock
-O=$CXLVM_OUT
-. test/vm/guest/lib/cxld.sh
+. test/vm/guest/lib/cxld.sh # and lib/regions.sh; CXLD_SOCKET=/tmp/cxld.sock, O=$CXLVM_OUT
 
 cxld/bin/cxld --rescan-interval 600 > "$O/cxld.log" 2>&1 &
 wait_for_cxld

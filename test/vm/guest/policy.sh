@@ -14,10 +14,7 @@
 #     by a raw write: handed off (it is not cxld's: a detach leaves it).
 # Into $CXLVM_OUT: <point>.{status,iomem,memtotal,regions,file,node} and steps as in lib/cxld.sh.
 set -e
-. test/vm/guest/lib/regions.sh
-export CXLD_SOCKET=/tmp/cxld.sock
-O=$CXLVM_OUT
-. test/vm/guest/lib/cxld.sh
+. test/vm/guest/lib/cxld.sh # and lib/regions.sh; CXLD_SOCKET=/tmp/cxld.sock, O=$CXLVM_OUT
 modprobe kmem
 set -- $(memdevs)
 m=$1

@@ -4,10 +4,7 @@
 # /dev/daxX.Y, detach must give it back, detach --keep-devdax must not. The kernel's view at each
 # point goes to $CXLVM_OUT/<point>.{iomem,memtotal,driver,blocks}; steps as in lib/cxld.sh.
 set -e
-. test/vm/guest/lib/regions.sh
-export CXLD_SOCKET=/tmp/cxld.sock
-O=$CXLVM_OUT
-. test/vm/guest/lib/cxld.sh
+. test/vm/guest/lib/cxld.sh # and lib/regions.sh; CXLD_SOCKET=/tmp/cxld.sock, O=$CXLVM_OUT
 modprobe kmem
 set -- $(memdevs)
 echo "$1" > "$O/memdev.txt"

@@ -2,9 +2,7 @@
 # Guest side of RegionVmIT (ram3): region lifecycle through cxlctl, checked against sysfs and ndctl.
 # Each step's stdout/stderr/exit into $CXLVM_OUT/<step>.{out,err,rc}.
 set -e
-export CXLD_SOCKET=/tmp/cxld.sock
-O=$CXLVM_OUT
-. test/vm/guest/lib/cxld.sh
+. test/vm/guest/lib/cxld.sh # and lib/regions.sh; CXLD_SOCKET=/tmp/cxld.sock, O=$CXLVM_OUT
 cxld/bin/cxld --state-dir /tmp/state --rescan-interval 600 > "$O/cxld.log" 2>&1 &
 wait_for_cxld
 set -- $(ls /sys/bus/cxl/devices | grep '^mem[0-9]' | sort -k1.4 -n)

@@ -12,10 +12,7 @@
 # Into $CXLVM_OUT: <step>.{out,err,rc} (lib/cxld.sh), <point>.regions (the regions sysfs has),
 # names.txt, the cxld log.
 set -e
-. test/vm/guest/lib/regions.sh
-export CXLD_SOCKET=/tmp/cxld.sock
-O=$CXLVM_OUT
-. test/vm/guest/lib/cxld.sh
+. test/vm/guest/lib/cxld.sh # and lib/regions.sh; CXLD_SOCKET=/tmp/cxld.sock, O=$CXLVM_OUT
 regions() { ls "$CXL_DEVICES" | grep '^region[0-9]' | tr '\n' ' ' > "$O/$1.regions"; echo >> "$O/$1.regions"; }
 # mark N: where scenario N starts, in the cxld log (region names are reused: region0 each time)
 mark() { echo "--- teardown.sh: scenario $1" >> "$O/cxld.log"; }

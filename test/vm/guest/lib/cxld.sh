@@ -1,5 +1,9 @@
-# Helpers for guest scripts that run cxld: source after setting CXLD_SOCKET and O (the output dir).
+# Helpers for guest scripts that run cxld, with lib/regions.sh's; CXLD_SOCKET (default
+# /tmp/cxld.sock) and O (the output dir, default $CXLVM_OUT) may be set before:
 #   . test/vm/guest/lib/cxld.sh
+. test/vm/guest/lib/regions.sh
+export CXLD_SOCKET=${CXLD_SOCKET:-/tmp/cxld.sock}
+O=${O:-$CXLVM_OUT}
 
 # step NAME CMD...: run CMD, keep its stdout, stderr and exit status in $O/NAME.{out,err,rc}.
 step() {
