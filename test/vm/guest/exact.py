@@ -56,8 +56,8 @@ def num(text):
 
 
 def objects(tree):
-    """The region and decoder objects of a cxl-list answer, by name, whatever their nesting."""
-    regions, decoders = {}, {}
+    """The region, decoder and port objects of a cxl-list answer, by name, whatever their nesting."""
+    regions, decoders, ports = {}, {}, {}
     stack = [tree]
     while stack:
         x = stack.pop()
@@ -66,17 +66,26 @@ def objects(tree):
                 decoders[x["decoder"]] = x
             elif "region" in x and "decoder" not in x:
                 regions[x["region"]] = x
+            for kind in ("bus", "port", "endpoint"):
+                if kind in x and isinstance(x[kind], str):
+                    ports[x[kind]] = x
             stack.extend(x.values())
         elif isinstance(x, list):
             stack.extend(x)
-    return regions, decoders
+    return regions, decoders, ports
+
+
+def attribute(name, attr):
+    path = os.path.join(DEV, name, attr)
+    return read(path) if os.path.exists(path) else None
 
 
 def check(step, region, decoder):
     global checks
-    listed = ask("list", {"regions": True, "decoders": True, "idle": True})
+    listed = ask("list", {"buses": True, "ports": True, "endpoints": True, "regions": True, "decoders": True,
+                          "idle": True})
     status = ask("status")
-    regions, decoders = objects(listed)
+    regions, decoders, ports = objects(listed)
     # sysfs now, after the answers
     present = os.path.exists(os.path.join(DEV, region))
     got = regions.get(region)
@@ -102,6 +111,23 @@ def check(step, region, decoder):
     if got_d.get("region") != sysfs_region:
         stale.append("%s: %s region is %r in sysfs, %r in cxld's list" % (step, decoder, sysfs_region,
                                                                           got_d.get("region")))
+    # every decoder of the path a commit programs, and every port's count of committed decoders
+    for name, got_x in decoders.items():
+        if name == decoder:
+            continue
+        size_now = num(attribute(name, "size") or "0")
+        if got_x.get("size", 0) != size_now:
+            stale.append("%s: %s size is %d in sysfs, %r in cxld's list" % (step, name, size_now, got_x.get("size")))
+        region_now = attribute(name, "region")
+        if region_now is not None and got_x.get("region") != (region_now or None):
+            stale.append("%s: %s region is %r in sysfs, %r in cxld's list" % (step, name, region_now or None,
+                                                                              got_x.get("region")))
+    for name, got_p in ports.items():
+        committed_now = attribute(name, "decoders_committed")
+        if committed_now is not None and "decoders_committed" in got_p \
+                and got_p["decoders_committed"] != num(committed_now):
+            stale.append("%s: %s decoders_committed is %s in sysfs, %r in cxld's list"
+                         % (step, name, committed_now, got_p["decoders_committed"]))
     names = [n for n in os.listdir(DEV) if n.startswith("region")]
     committed = sum(1 for n in names if read(os.path.join(DEV, n, "commit")) == "1")
     counts = status["counts"]
@@ -147,7 +173,8 @@ for rnd in range(ROUNDS):
 elapsed = time.monotonic() - started
 after = ask("status")["refresh"]
 latencies.sort()
-report = {"rounds": ROUNDS, "writes": ROUNDS * 12, "checks": checks, "stale": stale,
+report = {"decoders_checked": len(objects(ask("list", {"decoders": True, "idle": True}))[1]),
+          "rounds": ROUNDS, "writes": ROUNDS * 12, "checks": checks, "stale": stale,
           "seconds": round(elapsed, 2), "queries": len(latencies),
           "p50_ms": round(latencies[len(latencies) // 2] * 1000, 2),
           "p99_ms": round(latencies[int(len(latencies) * 0.99)] * 1000, 2),

@@ -102,28 +102,26 @@ public final class CxlSysfs {
         if (previous == null || !changed.isEmpty()) {
             dirs = list(errors, previous == null ? Map.of() : previous.dirs, changed);
             if (dirs == null) {
-                return new Reading(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), errors,
+                return new Reading(Map.of(), List.of(), Map.of(), Map.of(), Map.of(), Map.of(), errors,
                         new Topology(List.of(), List.of(), List.of(), List.of(), errors));
             }
         } else {
             dirs = previous.dirs;
             errors.addAll(previous.listingErrors);
         }
-        List<String> names = new ArrayList<>(dirs.keySet());
-        names.sort(DeviceNames.ORDER);
-
-        boolean exact = previous != null && written != null && watch != null && watch.broken() == null;
-        if (exact) {
-            for (String n : union(changed, written)) {
-                if (DeviceNames.REGION.matcher(n).matches() || DeviceNames.PORT.matcher(n).matches()) {
-                    exact = false; // side effects along the path: read all configuration again
-                    break;
-                }
-            }
+        List<String> names;
+        if (previous != null && dirs == previous.dirs) {
+            names = previous.names; // the same devices: their order is known
+        } else {
+            names = new ArrayList<>(dirs.keySet());
+            names.sort(DeviceNames.ORDER);
+            names = List.copyOf(names);
         }
-        Set<String> reread = exact ? union(changed, written) : null;
-        if (watch != null) {
-            watch.keepOnly(dirs.keySet());
+
+        Set<String> reread = previous != null && written != null && watch != null && watch.broken() == null
+                ? toReread(previous, union(changed, written)) : null;
+        if (watch != null && (previous == null || dirs != previous.dirs)) {
+            watch.keepOnly(dirs.keySet()); // devices came or went
         }
         List<Port> ports = new ArrayList<>();
         List<Decoder> decoders = new ArrayList<>();
@@ -176,8 +174,69 @@ public final class CxlSysfs {
         }
         List<String> listingErrors = previous == null || !changed.isEmpty()
                 ? List.copyOf(errors) : previous.listingErrors;
-        return new Reading(Map.copyOf(dirs), Map.copyOf(memdevCache), portCache, decoderCache, regionCache,
-                listingErrors, new Topology(ports, decoders, memdevs, regions, errors));
+        return new Reading(previous != null && dirs == previous.dirs ? dirs : Map.copyOf(dirs), names,
+                Map.copyOf(memdevCache), portCache, decoderCache, regionCache, listingErrors,
+                new Topology(ports, decoders, memdevs, regions, errors));
+    }
+
+    /**
+     * What to read again of the configuration in {@code previous} when {@code named} were written
+     * or named by uevents: those objects, and for a written region the decoders and ports of its
+     * whole path (a commit or reset programs every decoder from the endpoints up to the root and
+     * moves each port's decoders_committed; a target write sets or clears an endpoint decoder's
+     * region): the endpoints of its targets before and now, their ports up to the root, and every
+     * decoder of those ports. null (read all of it again) when a port is named (a uevent: bound,
+     * unbound, added, removed) or a region's path cannot be told.
+     */
+    private Set<String> toReread(Reading previous, Set<String> named) {
+        Set<String> reread = new java.util.HashSet<>(named);
+        Map<Long, Port> portsById = new HashMap<>();
+        for (Port p : previous.ports.values()) {
+            portsById.put(DeviceNames.portId(p.port()), p);
+        }
+        for (String n : named) {
+            if (DeviceNames.PORT.matcher(n).matches()) {
+                return null;
+            }
+            if (!DeviceNames.REGION.matcher(n).matches()) {
+                continue;
+            }
+            Region before = previous.regions.get(n);
+            Path dir = previous.dirs.get(n);
+            if (before == null || dir == null) {
+                return null;
+            }
+            Set<String> targets = new java.util.HashSet<>();
+            before.mappings().forEach(m -> targets.add(m.decoder()));
+            DeviceDir d = new DeviceDir(dir);
+            Integer ways = d.s32("interleave_ways");
+            for (int i = 0; ways != null && i < ways; i++) {
+                String t = d.text("target" + i);
+                if (t != null && !t.isEmpty()) {
+                    targets.add(t);
+                }
+            }
+            Set<String> path = new java.util.HashSet<>();
+            for (String t : targets) {
+                if (!DeviceNames.DECODER.matcher(t).matches()) {
+                    return null;
+                }
+                Port p = portsById.get(DeviceNames.decoderPortId(t));
+                if (p == null) {
+                    return null;
+                }
+                while (p != null && path.add(p.port())) {
+                    p = p.parent() == null ? null : previous.ports.get(p.parent());
+                }
+            }
+            reread.addAll(path);
+            for (Decoder dec : previous.decoders.values()) {
+                if (path.contains(dec.port()) || dec.decoder().equals(before.rootDecoder())) {
+                    reread.add(dec.decoder());
+                }
+            }
+        }
+        return reread;
     }
 
     /** {@code name}'s object of the previous reading, when {@code reread} (null: everything) does not name it. */
@@ -240,6 +299,8 @@ public final class CxlSysfs {
      */
     public static final class Reading {
         private final Map<String, Path> dirs;
+        /** The names of {@code dirs} in kernel id order. */
+        private final List<String> names;
         private final Map<String, Memdev> memdevs;
         private final Map<String, Port> ports;
         private final Map<String, Decoder> decoders;
@@ -247,10 +308,11 @@ public final class CxlSysfs {
         private final List<String> listingErrors;
         private final Topology topology;
 
-        Reading(Map<String, Path> dirs, Map<String, Memdev> memdevs, Map<String, Port> ports,
+        Reading(Map<String, Path> dirs, List<String> names, Map<String, Memdev> memdevs, Map<String, Port> ports,
                 Map<String, Decoder> decoders, Map<String, Region> regions, List<String> listingErrors,
                 Topology topology) {
             this.dirs = dirs;
+            this.names = names;
             this.memdevs = memdevs;
             this.ports = ports;
             this.decoders = decoders;

@@ -59,16 +59,18 @@ public final class RefreshBenchmark {
             exact.fresh();
         });
         long[] seq = {1};
-        report("request after a uevent for one memdev", 15, () -> {
-            seq[0]++;
-            try {
-                Files.writeString(seqnum, seq[0] + "\n");
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            live.uevent(new Uevent("change", "/devices/x/mem5", "cxl", seq[0], Map.of()));
-            live.fresh();
-        });
+        for (Snapshots s : new Snapshots[] {live, exact}) {
+            report("request after a uevent for one memdev" + (s == exact ? " (watch)" : ""), 15, () -> {
+                seq[0]++;
+                try {
+                    Files.writeString(seqnum, seq[0] + "\n");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                s.uevent(new Uevent("change", "/devices/x/mem5", "cxl", seq[0], Map.of()));
+                s.fresh();
+            });
+        }
         Runtime rt = Runtime.getRuntime();
         System.gc();
         System.out.printf("heap in use after the runs: %.1f MiB%n", (rt.totalMemory() - rt.freeMemory()) / 1048576.0);

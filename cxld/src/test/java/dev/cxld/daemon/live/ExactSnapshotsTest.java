@@ -98,7 +98,26 @@ class ExactSnapshotsTest {
             write(pending, "commit", "1"); // no uevent: the write alone says it
             Topology after = snapshots.fresh().topology();
             assertThat(after.region(pending).orElseThrow().committed()).isTrue();
-            assertThat(after.ports().get(0)).as("a commit moves the whole path: read again").isNotSameAs(before.ports().get(0));
+            Region r = after.region(pending).orElseThrow();
+            String endpoint = after.decoder(r.mappings().get(0).decoder()).orElseThrow().port();
+            java.util.Set<String> path = new java.util.HashSet<>();
+            for (String p = endpoint; p != null; p = after.port(p).orElseThrow().parent()) {
+                path.add(p);
+            }
+            for (dev.cxld.protocol.model.Port p : after.ports()) {
+                dev.cxld.protocol.model.Port was = before.port(p.port()).orElseThrow();
+                if (path.contains(p.port())) {
+                    assertThat(p).as("a commit moves the whole path: %s read again", p.port()).isNotSameAs(was);
+                } else {
+                    assertThat(p).as("off the path: %s reused", p.port()).isSameAs(was);
+                }
+            }
+            for (Decoder d : after.decoders()) {
+                if (path.contains(d.port())) {
+                    assertThat(d).as("%s on the path read again", d.decoder())
+                            .isNotSameAs(before.decoder(d.decoder()).orElseThrow());
+                }
+            }
             assertThat(events.next(100).event()).isEqualTo("region-committed");
         }
     }
