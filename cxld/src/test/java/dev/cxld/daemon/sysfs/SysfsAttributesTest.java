@@ -26,6 +26,14 @@ class SysfsAttributesTest {
     }
 
     @Test
+    void theCapturedPciIdsOfAMemdevsFunction() throws Exception {
+        assertThat(attributes.pciFunctionOf("mem2")).contains(new SysfsAttributes.PciFunction(0x8086, 0x0d93));
+        java.nio.file.Files.delete(sys.resolve("bus/cxl/devices/mem0").toRealPath().getParent().resolve("vendor"));
+        assertThat(attributes.pciFunctionOf("mem0")).as("no vendor: not a PCI function cxld can name").isEmpty();
+        assertThat(attributes.pciFunctionOf("mem9")).isEmpty();
+    }
+
+    @Test
     void pathsAreBuiltOnlyFromCxlObjectNames() {
         assertThat(attributes.device("region1", "commit")).isEqualTo(sys.resolve("bus/cxl/devices/region1/commit"));
         assertThat(attributes.device("decoder2.0", "dpa_size")).isEqualTo(sys.resolve("bus/cxl/devices/decoder2.0/dpa_size"));
