@@ -50,6 +50,7 @@ public final class SocketBenchmark {
         Path checkout = Path.of(System.getProperty("cxld.checkout", "..")).toAbsolutePath().normalize();
         Path tmp = Files.createTempDirectory("cxld-socket-bench");
         StringBuilder md = new StringBuilder();
+        StringBuilder md2 = new StringBuilder();
         md.append("Machine: ").append(machine()).append("\n\n");
         md.append("| tree | query | ndctl `cxl list` (a process each) | cxlctl cold | cxld, 1 client p50/p99/p999 |"
                 + " 8 clients | 32 clients | 128 clients | q/s at 32 | cxld vs ndctl (p50, 1 client) |\n");
@@ -93,8 +94,14 @@ public final class SocketBenchmark {
                 System.out.print(line);
                 md.append(line);
             }
+            if (sys.getFileName().toString().equals("ram3-committed")) {
+                md2.append(cycles(sys, socket, 200));
+            }
             d.close();
         }
+        md.append("\n").append(md2);
+        md.append(String.format("%nRSS of the benchmark's JVM (the daemons and the clients in one process): %.0f MiB at the"
+                + " end.%n", rss() / 1024.0));
         md.append("\nndctl: `cxl list` of ").append(ndctlVersion())
                 .append(", spawned in a private mount namespace with the tree bound over /sys, median of 20; cxlctl"
                         + " cold: `cli/bin/cxlctl` against the same daemon, median of 5. cxld runs in its live mode"
@@ -104,6 +111,46 @@ public final class SocketBenchmark {
     }
 
     record Result(double p50, double p99, double p999, double qps, long busy) {}
+
+    /**
+     * {@code n} attach-region/detach-region cycles of mem2 (region1, alone) over one connection, as
+     * root: each records the handoff durably (fsync, rename) and releases it. The capture's dax
+     * device is set to device_dax first, as attach leaves it on a real kernel (making memory
+     * private is a guest's to measure).
+     */
+    static String cycles(Path sys, Path socket, int n) throws Exception {
+        SysfsFixtures.bindDax(sys, "region1", "dax1.0", "device_dax");
+        try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            c.connect(UnixDomainSocketAddress.of(socket));
+            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(c),
+                    StandardCharsets.UTF_8));
+            byte[] attach = "{\"id\":1,\"op\":\"attach-region\",\"args\":{\"memdev\":\"mem2\"}}\n"
+                    .getBytes(StandardCharsets.UTF_8);
+            byte[] detach = "{\"id\":2,\"op\":\"detach-region\",\"args\":{\"target\":\"mem2\"}}\n"
+                    .getBytes(StandardCharsets.UTF_8);
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                c.write(ByteBuffer.wrap(attach));
+                String a = in.readLine();
+                c.write(ByteBuffer.wrap(detach));
+                String b = in.readLine();
+                if (a == null || b == null || !a.contains("\"ok\":true") || !b.contains("\"ok\":true")) {
+                    return "attach/detach cycles: not measured (" + a + " / " + b + ")\n";
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            String line = String.format("attach-region/detach-region cycles on the ram3 capture (one connection, each"
+                    + " change fsync'd to the state file): %.0f per second (%d in %.2f s)%n", n / seconds, n, seconds);
+            System.out.print(line);
+            return line;
+        }
+    }
+
+    /** VmRSS of this process, in KiB. */
+    static long rss() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS:"))
+                .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0);
+    }
 
     /** {@code clients} connections, each sending {@code total / clients} queries one after another. */
     static Result load(Path socket, String query, int clients, int total) throws Exception {
