@@ -100,8 +100,7 @@ public final class SocketBenchmark {
             d.close();
         }
         md.append("\n").append(md2);
-        md.append(String.format("%nRSS of the benchmark's JVM (the daemons and the clients in one process): %.0f MiB at the"
-                + " end.%n", rss() / 1024.0));
+        md.append(processRss(checkout, (Path) trees.get(0)[1], tmp));
         md.append("\nndctl: `cxl list` of ").append(ndctlVersion())
                 .append(", spawned in a private mount namespace with the tree bound over /sys, median of 20; cxlctl"
                         + " cold: `cli/bin/cxlctl` against the same daemon, median of 5. cxld runs in its live mode"
@@ -146,9 +145,40 @@ public final class SocketBenchmark {
         }
     }
 
-    /** VmRSS of this process, in KiB. */
-    static long rss() throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS:"))
+    /**
+     * cxld's own resident memory, as {@code cxld/bin/cxld} runs it (its JVM options) on {@code sys}
+     * in a process of its own: when ready (idle), and after 8 clients sent 2,000 {@code list -vv}.
+     */
+    static String processRss(Path checkout, Path sys, Path tmp) throws Exception {
+        Path socket = tmp.resolve("rss.sock");
+        Process p = new ProcessBuilder(checkout.resolve("cxld/bin/cxld").toString(), "--sysfs-root", sys.toString(),
+                "--socket", socket.toString(), "--state-dir", tmp.resolve("rss-state").toString(), "--run-dir",
+                tmp.resolve("rss-run").toString()).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("rss.log").toFile()).start();
+        try {
+            long started = System.nanoTime();
+            while (!Files.exists(socket) && System.nanoTime() - started < 30_000_000_000L) {
+                Thread.sleep(5);
+            }
+            double ready = (System.nanoTime() - started) / 1e6;
+            Thread.sleep(2000);
+            long idle = rss(p.pid());
+            load(socket, QUERIES[1][1], 8, 2000);
+            long loaded = rss(p.pid());
+            String line = String.format("cxld as a process of its own (cxld/bin/cxld on the ram3 capture): socket ready"
+                    + " %.0f ms after the launcher started; RSS %.0f MiB idle, %.0f MiB after 8 clients sent 2,000"
+                    + " `list -vv`.%n", ready, idle / 1024.0, loaded / 1024.0);
+            System.out.print(line);
+            return line;
+        } finally {
+            p.destroy();
+            p.waitFor();
+        }
+    }
+
+    /** VmRSS of process {@code pid}, in KiB. */
+    static long rss(long pid) throws IOException {
+        return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith("VmRSS:"))
                 .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0);
     }
 
