@@ -36,9 +36,7 @@ class ListingTest {
 
     @Test
     void aRepeatedQueryIsALookupUntilSomethingChanges() throws Exception {
-        Path sys = SysfsFixtures.install("ram3-pending", tmp);
-        Files.createDirectories(sys.resolve("kernel"));
-        Files.writeString(sys.resolve("kernel/uevent_seqnum"), "1\n");
+        Path sys = SysfsFixtures.installLive("ram3-pending", tmp, 1);
         watch = AttributeWatch.open();
         Snapshots snapshots = new Snapshots(new CxlSysfs(sys, watch), Clock.systemUTC(), new EventBus(Clock.systemUTC()),
                 true, watch);

@@ -33,17 +33,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ExactSnapshotsTest {
     @TempDir Path tmp;
     Path sys;
-    Path seqnum;
     final EventBus bus = new EventBus(Clock.systemUTC());
     AttributeWatch watch;
     Snapshots snapshots;
 
     @BeforeEach
     void setUp() throws Exception {
-        sys = SysfsFixtures.install("ram3-pending", tmp);
-        seqnum = sys.resolve("kernel/uevent_seqnum");
-        Files.createDirectories(seqnum.getParent());
-        Files.writeString(seqnum, "100\n");
+        sys = SysfsFixtures.installLive("ram3-pending", tmp, 100);
         watch = AttributeWatch.open();
         snapshots = new Snapshots(new CxlSysfs(sys, watch), Clock.systemUTC(), bus, true, watch);
     }

@@ -30,10 +30,8 @@ class SnapshotsTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        sys = SysfsFixtures.install("ram3-pending", tmp);
+        sys = SysfsFixtures.installLive("ram3-pending", tmp, 100);
         seqnum = sys.resolve("kernel/uevent_seqnum");
-        Files.createDirectories(seqnum.getParent());
-        Files.writeString(seqnum, "100\n");
         snapshots = new Snapshots(new CxlSysfs(sys), Clock.systemUTC(), bus, true);
     }
 

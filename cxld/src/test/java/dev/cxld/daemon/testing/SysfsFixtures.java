@@ -35,6 +35,18 @@ public final class SysfsFixtures {
     }
 
     /**
+     * Materializes fixture {@code name} under {@code dir}/name with a {@code kernel/uevent_seqnum}
+     * of {@code seqnum}, so a {@code Snapshots} follows it as a kernel's live sysfs (uevents fed by
+     * the test); returns that sysfs root.
+     */
+    public static Path installLive(String name, Path dir, long seqnum) throws IOException {
+        Path sys = install(name, dir);
+        Files.createDirectories(sys.resolve("kernel"));
+        Files.writeString(sys.resolve("kernel/uevent_seqnum"), seqnum + "\n");
+        return sys;
+    }
+
+    /**
      * Changes an installed tree as the kernel would on binding {@code dax} (of {@code region}) to
      * dax driver {@code driver}: the device's {@code driver} link points at the driver.
      */
