@@ -57,6 +57,11 @@ public final class TopologyDiff {
             T was = old.remove(name.apply(now));
             if (was == null) {
                 added.add(event("added", kind.apply(now), name.apply(now), null));
+                if (now instanceof Region r && Boolean.TRUE.equals(r.committed())) {
+                    // first seen committed (made and committed between two snapshots, or by
+                    // firmware): announced as committed all the same, after every addition
+                    changed.add(committed(r.region(), Json.mapper().valueToTree(r)));
+                }
             } else if (!was.equals(now)) {
                 changes(kind.apply(now), name.apply(now), Json.mapper().valueToTree(was),
                         Json.mapper().valueToTree(now), changed);
@@ -78,15 +83,23 @@ public final class TopologyDiff {
             out.add(event(now.path("enabled").asBoolean() ? "enabled" : "disabled", kind, name, null));
         }
         if (kind.equals("region") && !was.path("committed").equals(now.path("committed"))) {
-            boolean committed = now.path("committed").asBoolean();
-            ObjectNode data = F.objectNode();
-            data.set("resource", now.path("resource"));
-            data.set("size", now.path("size"));
-            out.add(event(committed ? "region-committed" : "region-reset", kind, name, data));
+            out.add(now.path("committed").asBoolean() ? committed(name, now) : rangeEvent("region-reset", name, now));
         }
         ObjectNode data = F.objectNode();
         data.set("changed", keys);
         out.add(event("changed", kind, name, data));
+    }
+
+    private static Event committed(String region, JsonNode now) {
+        return rangeEvent("region-committed", region, now);
+    }
+
+    /** A region event whose data is the region's {@code resource} and {@code size}. */
+    private static Event rangeEvent(String what, String region, JsonNode now) {
+        ObjectNode data = F.objectNode();
+        data.set("resource", now.path("resource"));
+        data.set("size", now.path("size"));
+        return event(what, "region", region, data);
     }
 
     private static Event event(String what, String kind, String name, JsonNode data) {

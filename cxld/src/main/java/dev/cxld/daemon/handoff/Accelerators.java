@@ -101,7 +101,13 @@ public final class Accelerators {
             return;
         }
         evaluate(snapshots.fresh());
-        snapshots.watch(t -> worker.execute(() -> evaluate(t)));
+        snapshots.watch(t -> {
+            try {
+                worker.execute(() -> evaluate(t));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // cxld is stopping: the worker is shut down, and the last snapshots are not judged
+            }
+        });
     }
 
     /** Applies the policy to snapshot {@code taken} (ignored when older than one already judged). */

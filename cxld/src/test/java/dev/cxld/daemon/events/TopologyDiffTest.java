@@ -35,6 +35,11 @@ class TopologyDiffTest {
         List<Event> events = TopologyDiff.between(scan("ram3-empty"), scan("ram3-committed"));
         List<String> s = summary(events);
         assertThat(s).startsWith("added region region0", "added region region1");
+        assertThat(s).as("first seen committed: announced as committed, after the additions")
+                .containsSubsequence("added region region1", "region-committed region region0",
+                        "region-committed region region1");
+        Event committed = events.stream().filter(e -> e.event().equals("region-committed")).findFirst().orElseThrow();
+        assertThat(committed.data().toString()).isEqualTo("{\"resource\":19595788288,\"size\":536870912}");
         assertThat(s).contains("changed port port1", "changed decoder decoder1.0", "changed endpoint endpoint4");
         Event endpoint = events.stream().filter(e -> e.name().equals("endpoint4")).findFirst().orElseThrow();
         assertThat(endpoint.data().get("changed").toString()).isEqualTo("[\"decoders_committed\"]");
