@@ -133,11 +133,11 @@ public final class Accelerators {
             } catch (RuntimeException e) { // a vanished file, an IO error: reported, and the others judged
                 LOG.error("accelerator {}: judging {} failed", tr.rule.name(), m.memdev(), e);
                 tr.armed = false;
-                set(tr, m.memdev(), "degraded", "the policy failed: " + e + "; tried again when " + m.memdev()
-                        + " next arrives (enable-memdev, hotplug) or cxld restarts", "internal", null, true);
+                set(tr, m.memdev(), "degraded", "the policy failed: " + e + "; tried again " + untilArrival(m.memdev()),
+                        "internal", null, true);
             }
         }
-        tracks.keySet().retainAll(seen.keySet()); // a memdev gone is an arrival when it comes back
+        tracks.clear(); // a memdev gone is an arrival when it comes back
         tracks.putAll(seen);
         published = render();
     }
@@ -193,9 +193,8 @@ public final class Accelerators {
         } catch (Refusal e) {
             // as a failed probe: not tried again until the memdev arrives again (no create/destroy churn)
             tr.armed = false;
-            set(tr, memdev, "degraded", "the policy's attach was refused: " + e.getMessage() + "; tried again when "
-                    + memdev + " next arrives (enable-memdev, hotplug) or cxld restarts",
-                    e.error().code().name().toLowerCase(java.util.Locale.ROOT), null, true);
+            set(tr, memdev, "degraded", "the policy's attach was refused: " + e.getMessage() + "; tried again "
+                    + untilArrival(memdev), e.error().code().name().toLowerCase(java.util.Locale.ROOT), null, true);
         }
     }
 
@@ -256,8 +255,12 @@ public final class Accelerators {
     }
 
     private static String released(String memdev) {
-        return "its handoff ended; handed off again when " + memdev + " next arrives (enable-memdev, hotplug) or cxld"
-                + " restarts";
+        return "its handoff ended; handed off again " + untilArrival(memdev);
+    }
+
+    /** When the policy acts for {@code memdev} again, once it has stopped acting for it. */
+    private static String untilArrival(String memdev) {
+        return "when " + memdev + " next arrives (enable-memdev, hotplug) or cxld restarts";
     }
 
     private ArrayNode render() {
