@@ -64,8 +64,13 @@ public final class CxlCtl implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: see the list below.");
     }
 
+    /**
+     * {@code --version}, {@code status} and plain {@code list} calls take the {@link QuickCall quick
+     * path}, without picocli or Jackson; everything else goes through picocli.
+     */
     public static void main(String[] args) {
-        System.exit(commandLine(new CxlCtl(), args).execute(args));
+        QuickCall quick = QuickCall.of(args, System.getenv(), System.out, System.err);
+        System.exit(quick != null ? quick.run() : commandLine(new CxlCtl(), args).execute(args));
     }
 
     /**

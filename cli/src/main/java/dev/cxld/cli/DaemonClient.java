@@ -3,6 +3,7 @@ package dev.cxld.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import dev.cxld.protocol.Json;
+import dev.cxld.protocol.JsonText;
 import dev.cxld.protocol.Request;
 import dev.cxld.protocol.Response;
 import java.io.BufferedReader;
@@ -25,6 +26,23 @@ public final class DaemonClient {
         UnreachableException(String message, Throwable cause) {
             super(message, cause);
         }
+
+        private static String reason(IOException e) {
+            return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        }
+
+        static UnreachableException connecting(Path socket, IOException e) {
+            return new UnreachableException("cannot reach cxld at " + socket + ": " + reason(e)
+                    + " (is cxld running? --socket or CXLD_SOCKET name another socket)", e);
+        }
+
+        static UnreachableException hungUp(Path socket) {
+            return new UnreachableException("cxld at " + socket + " closed the connection without answering", null);
+        }
+
+        static UnreachableException lost(Path socket, IOException e) {
+            return new UnreachableException("lost the connection to cxld at " + socket + ": " + reason(e), e);
+        }
     }
 
     private final Path socket;
@@ -40,6 +58,19 @@ public final class DaemonClient {
 
     public Response call(String op, JsonNode args) throws IOException {
         return stream(op, args, null);
+    }
+
+    /**
+     * {@link #call}, asking for the result as the text cxlctl prints ({@code "format":"text"});
+     * {@link #printed} gives it, also from a cxld that answers with JSON.
+     */
+    public Response callText(String op, JsonNode args) throws IOException {
+        return exchange(new Request(IntNode.valueOf(nextId++), op, args, Request.Format.TEXT), r -> { }, null, ch -> { });
+    }
+
+    /** The text cxlctl prints for a successful response. */
+    public static String printed(Response r) {
+        return r.text() != null ? r.text() : JsonText.pretty(r.result());
     }
 
     /** Receives the events of a streaming operation (monitor); returns false to stop. */
@@ -71,14 +102,17 @@ public final class DaemonClient {
      */
     public Response stream(String op, JsonNode args, java.util.function.Consumer<Response> answered, EventSink events,
             java.util.function.Consumer<SocketChannel> opened) throws IOException {
-        Request req = new Request(IntNode.valueOf(nextId++), op, args);
+        return exchange(new Request(IntNode.valueOf(nextId++), op, args), answered, events, opened);
+    }
+
+    private Response exchange(Request req, java.util.function.Consumer<Response> answered, EventSink events,
+            java.util.function.Consumer<SocketChannel> opened) throws IOException {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             opened.accept(ch);
             try {
                 ch.connect(UnixDomainSocketAddress.of(socket));
             } catch (IOException e) {
-                throw new UnreachableException("cannot reach cxld at " + socket + ": " + reason(e)
-                        + " (is cxld running? --socket or CXLD_SOCKET name another socket)", e);
+                throw UnreachableException.connecting(socket, e);
             }
             OutputStream out = Channels.newOutputStream(ch);
             out.write((Json.mapper().writeValueAsString(req) + "\n").getBytes(StandardCharsets.UTF_8));
@@ -86,7 +120,7 @@ public final class DaemonClient {
             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
             String line = in.readLine();
             if (line == null) {
-                throw new UnreachableException("cxld at " + socket + " closed the connection without answering", null);
+                throw UnreachableException.hungUp(socket);
             }
             Response r = Json.mapper().readValue(line, Response.class);
             answered.accept(r);
@@ -102,7 +136,4 @@ public final class DaemonClient {
         }
     }
 
-    private static String reason(IOException e) {
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-    }
 }

@@ -1,8 +1,6 @@
 package dev.cxld.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxld.protocol.Json;
-import dev.cxld.protocol.JsonText;
 import dev.cxld.protocol.ListOptions;
 import dev.cxld.protocol.ListParams;
 import dev.cxld.protocol.Request;
@@ -23,8 +21,8 @@ import picocli.CommandLine.Spec;
         description = "List the CXL topology as JSON, with the options, keys, nesting and formats of ndctl's"
                 + " `cxl list`, so scripts written for it read cxlctl's output unchanged. With no option it lists"
                 + " regions and memdevs; a filter alone (-m, -d, -p, ...) lists its own kind; -v lists"
-                + " everything. cxld reads sysfs afresh for every list: what the kernel changed before you"
-                + " asked is in the answer.",
+                + " everything. What the kernel changed before you asked is in the answer (cxld follows"
+                + " uevents and writes to sysfs attributes).",
         footer = {"", "Examples:",
             "  cxlctl list                      regions and memdevs",
             "  cxlctl list -M -m mem0 -u        one memdev, human-readable, as an object",
@@ -49,15 +47,15 @@ public final class ListCommand implements Callable<Integer> {
         }
         com.fasterxml.jackson.databind.node.ObjectNode args = Json.mapper().valueToTree(params);
         args.setAll((com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().valueToTree(options.details()));
-        Response r = parent.client().call(Request.LIST, args);
+        Response r = parent.client().callText(Request.LIST, args);
         if (!r.ok()) {
             spec.commandLine().getErr().println("cxlctl list: " + r.error().message());
             return ExitCodes.of(r.error().code());
         }
-        JsonNode out = r.result();
-        spec.commandLine().getOut().print(JsonText.pretty(out));
+        String out = DaemonClient.printed(r);
+        spec.commandLine().getOut().print(out);
         spec.commandLine().getOut().flush();
-        if (out.isArray() && out.isEmpty()) {
+        if (out.equals(QuickCall.EMPTY_LIST)) {
             // byte for byte what ndctl prints, for scripts that match on it
             spec.commandLine().getErr().print("  Warning: no matching devices found\n\n");
             spec.commandLine().getErr().flush();

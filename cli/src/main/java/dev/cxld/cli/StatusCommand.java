@@ -1,6 +1,5 @@
 package dev.cxld.cli;
 
-import dev.cxld.protocol.JsonText;
 import dev.cxld.protocol.Request;
 import dev.cxld.protocol.Response;
 import java.io.IOException;
@@ -26,12 +25,12 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Response r = parent.client().call(Request.STATUS, null);
+        Response r = parent.client().callText(Request.STATUS, null);
         if (!r.ok()) {
             spec.commandLine().getErr().println("cxlctl status: " + r.error().message());
             return ExitCodes.of(r.error().code());
         }
-        spec.commandLine().getOut().print(JsonText.pretty(r.result()));
+        spec.commandLine().getOut().print(DaemonClient.printed(r));
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;
     }

@@ -68,6 +68,45 @@ class DaemonIntegrationTest {
         assertThat(out.toString()).isEqualTo(JsonText.pretty(ListWalk.list(new CxlSysfs(sys).scan(), params)));
     }
 
+    /** {@code cxlctl ARGS} as main runs it: the quick path, which must take these calls. */
+    String[] quick(int expectedExit, String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--socket";
+        all[1] = tmp.resolve("s").toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream e = new java.io.ByteArrayOutputStream();
+        QuickCall q = QuickCall.of(all, java.util.Map.of(), new java.io.PrintStream(o), new java.io.PrintStream(e));
+        assertThat(q).as("the quick path takes %s", List.of(args)).isNotNull();
+        assertThat(q.run()).as(e.toString()).isEqualTo(expectedExit);
+        return new String[] {o.toString(java.nio.charset.StandardCharsets.UTF_8), e.toString(java.nio.charset.StandardCharsets.UTF_8)};
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-vv", "-M", "-MRTu", "-D -d root -R", "-m mem9", "-vv -u", "-M -m mem1 -u", "-p switch -S"})
+    void theQuickPathPrintsWhatPicocliPrints(String flags) throws Exception {
+        start("switch2-committed");
+        assertThat(cxlctl(flags.split(" "))).as(err.toString()).isZero();
+        String[] args = QuickCallTest.concat(new String[] {"list"}, flags.split(" "));
+        String[] quick = quick(0, args);
+        assertThat(quick[0]).isEqualTo(out.toString());
+        assertThat(quick[1]).isEqualTo(err.toString());
+    }
+
+    @Test
+    void theQuickPathReportsErrorsAsPicocliDoes() throws Exception {
+        start("ram3-committed");
+        assertThat(quick(0, "status")[0]).contains("\"memdevs\":3");
+        daemon.close();
+        serving.join(5000);
+        daemon = null;
+        String[] down = quick(ExitCodes.UNREACHABLE, "list", "-M");
+        assertThat(down[1]).isEqualTo("cxlctl list: cannot reach cxld at " + tmp.resolve("s")
+                + ": No such file or directory (is cxld running? --socket or CXLD_SOCKET name another socket)\n");
+        assertThat(cxlctl("-M")).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(err.toString()).isEqualTo(down[1]);
+    }
+
     @Test
     void answersReflectSysfsChangesMadeBeforeTheRequest() throws Exception {
         start("ram3-committed");

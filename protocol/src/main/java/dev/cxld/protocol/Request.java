@@ -5,10 +5,32 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * One request line: {@code {"id":1,"op":"list","args":{...}}}. {@code id} is the caller's and is
- * echoed in the response; {@code args} depend on {@code op}.
+ * echoed in the response; {@code args} depend on {@code op}. {@code format} {@value Format#TEXT} asks for
+ * the result as the text cxlctl and ndctl print ({@link JsonText}) in the response's {@code text}
+ * instead of {@code result}: a client that only shows the answer then copies it, without parsing.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Request(JsonNode id, String op, JsonNode args) {
+public record Request(JsonNode id, String op, JsonNode args, String format) {
+    /** The values of {@code format}. */
+    public static final class Format {
+        /** The result as JSON in {@code result} (the default, also when absent). */
+        public static final String JSON = "json";
+        /** The result as ndctl's pretty JSON text in {@code text}. */
+        public static final String TEXT = "text";
+
+        private Format() {}
+    }
+
+    /** A request for the result as JSON. */
+    public Request(JsonNode id, String op, JsonNode args) {
+        this(id, op, args, null);
+    }
+
+    /** Whether the result is asked for as text. */
+    public boolean wantsText() {
+        return Format.TEXT.equals(format);
+    }
+
     /** Operation names. */
     public static final String HELLO = "hello";
     public static final String LIST = "list";

@@ -47,6 +47,18 @@ class GoldenFilesTest {
     }
 
     @Test
+    void aResultAskedForAsText() throws IOException {
+        ListParams p = new ListParams(true, false, false, false, false, false, false, false, false, false, 0,
+                null, null, null, null, null, null, null);
+        Request req = new Request(IntNode.valueOf(1), Request.LIST, Json.mapper().valueToTree(p), Request.Format.TEXT);
+        assertThat(Json.mapper().writeValueAsString(req)).isEqualTo(golden("list-text-request.json"));
+        assertThat(Json.mapper().readValue(golden("list-text-request.json"), Request.class)).isEqualTo(req);
+        Response resp = Response.text(IntNode.valueOf(1), "[\n  {\n    \"memdev\":\"mem0\"\n  }\n]\n");
+        assertThat(Json.mapper().writeValueAsString(resp)).isEqualTo(golden("text-response.json"));
+        assertThat(Json.mapper().readValue(golden("text-response.json"), Response.class)).isEqualTo(resp);
+    }
+
+    @Test
     void errorResponse() throws IOException {
         Response resp = Response.failure(IntNode.valueOf(3), ErrorCode.UNKNOWN_OPERATION,
                 "unknown operation \"frobnicate\"; this cxld knows: hello, list, status");

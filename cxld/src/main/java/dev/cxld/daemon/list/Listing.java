@@ -5,6 +5,7 @@ import dev.cxld.daemon.errors.Refusal;
 import dev.cxld.daemon.live.Snapshots;
 import dev.cxld.daemon.mailbox.MemdevCommands;
 import dev.cxld.protocol.Json;
+import dev.cxld.protocol.JsonText;
 import dev.cxld.protocol.ListParams;
 import dev.cxld.protocol.MemdevDetails;
 import org.slf4j.Logger;
@@ -18,19 +19,16 @@ import org.slf4j.LoggerFactory;
 public final class Listing {
     private static final Logger LOG = LoggerFactory.getLogger(Listing.class);
 
-    /** How many distinct listings are kept rendered for the current snapshot. */
+    /** How many distinct listings are kept rendered for the current snapshot, in each form. */
     static final int RENDERED = 32;
 
     private final Snapshots snapshots;
     private final MemdevCommands mailbox;
-    /** The snapshot the rendered listings were made from, and them by their parameters (least recently used dropped). */
+    /** The snapshot the rendered listings were made from. */
     private dev.cxld.protocol.model.Topology renderedFor;
-    private final java.util.Map<ListParams, JsonNode> rendered = new java.util.LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<ListParams, JsonNode> eldest) {
-            return size() > RENDERED;
-        }
-    };
+    /** Listings as compact JSON (raw nodes) and as the text cxlctl prints, by their parameters. */
+    private final java.util.Map<ListParams, JsonNode> renderedJson = lru();
+    private final java.util.Map<ListParams, String> renderedText = lru();
 
     public Listing(Snapshots snapshots, MemdevCommands mailbox) {
         this.snapshots = snapshots;
@@ -51,33 +49,54 @@ public final class Listing {
      * a lookup (the answer is that text, as a raw node that serializes as it is).
      */
     public JsonNode rendered(ListParams params, MemdevDetails asked) {
+        return rendered(params, asked, renderedJson, tree -> {
+            try {
+                return Json.mapper().getNodeFactory().rawValueNode(
+                        new com.fasterxml.jackson.databind.util.RawValue(Json.mapper().writeValueAsString(tree)));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("cannot render a listing", e);
+            }
+        });
+    }
+
+    /** {@link #rendered}, as the text cxlctl and ndctl print ({@link JsonText#pretty}), kept the same way. */
+    public String renderedText(ListParams params, MemdevDetails asked) {
+        return rendered(params, asked, renderedText, JsonText::pretty);
+    }
+
+    private <T> T rendered(ListParams params, MemdevDetails asked, java.util.Map<ListParams, T> cache,
+            java.util.function.Function<JsonNode, T> render) {
         dev.cxld.protocol.model.Topology t = snapshots.fresh().topology();
         if (asked.withVerbosity(params.verbose()).any()) {
-            return list(t, params, asked); // device data: asked of the devices each time
+            return render.apply(list(t, params, asked)); // device data: asked of the devices each time
         }
-        synchronized (rendered) {
+        synchronized (this) {
             if (renderedFor != t) {
-                rendered.clear();
+                renderedJson.clear();
+                renderedText.clear();
                 renderedFor = t;
             }
-            JsonNode hit = rendered.get(params);
+            T hit = cache.get(params);
             if (hit != null) {
                 return hit;
             }
         }
-        JsonNode raw;
-        try {
-            raw = Json.mapper().getNodeFactory().rawValueNode(new com.fasterxml.jackson.databind.util.RawValue(
-                    Json.mapper().writeValueAsString(list(t, params, asked))));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot render a listing", e);
-        }
-        synchronized (rendered) {
+        T made = render.apply(list(t, params, asked));
+        synchronized (this) {
             if (renderedFor == t) {
-                rendered.put(params, raw);
+                cache.put(params, made);
             }
         }
-        return raw;
+        return made;
+    }
+
+    private static <T> java.util.Map<ListParams, T> lru() {
+        return new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(java.util.Map.Entry<ListParams, T> eldest) {
+                return size() > RENDERED;
+            }
+        };
     }
 
     private JsonNode list(dev.cxld.protocol.model.Topology topology, ListParams params, MemdevDetails asked) {

@@ -126,6 +126,11 @@ public final class Dispatcher {
         if (req.op() == null) {
             throw new Refusal(ErrorCode.INVALID_ARGUMENT, "request has no \"op\"");
         }
+        if (req.format() != null && !req.format().equals(Request.Format.JSON) && !req.format().equals(Request.Format.TEXT)) {
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, "unknown format \"" + req.format() + "\": \""
+                    + Request.Format.JSON + "\" (the result as JSON, the default) or \"" + Request.Format.TEXT
+                    + "\" (as the text cxlctl prints)");
+        }
         Operation op = operations.get(req.op());
         if (op != null && !op.onlyReads() && !access.mayChange(peer)) {
             throw new Refusal(ErrorCode.PERMISSION_DENIED, access.denial(peer, req.op(), reading()));

@@ -23,9 +23,24 @@ record Operation(String name, Effect effect, Handler handler) {
 
     /** One request being handled: what was asked, its arguments, and who asked. */
     record Call(Request request, Args args, Peer peer) {
-        /** The success reply carrying {@code result}. */
+        /**
+         * The success reply carrying {@code result}, or its text when the request asked for
+         * {@link Request.Format#TEXT}. A result given as raw JSON text (a rendered listing) has no tree to
+         * print: its handler answers text requests with {@link #okText} itself.
+         */
         Dispatcher.Reply ok(JsonNode result) {
+            if (request.wantsText()) {
+                if (result instanceof com.fasterxml.jackson.databind.node.POJONode) {
+                    throw new IllegalStateException(request.op() + ": a raw result cannot be printed as text");
+                }
+                return okText(dev.cxld.protocol.JsonText.pretty(result));
+            }
             return Dispatcher.encode(dev.cxld.protocol.Response.success(request.id(), result));
+        }
+
+        /** The success reply carrying {@code text}, the result as cxlctl prints it. */
+        Dispatcher.Reply okText(String text) {
+            return Dispatcher.encode(dev.cxld.protocol.Response.text(request.id(), text));
         }
     }
 

@@ -48,8 +48,9 @@ final class Operations {
                     hello.put("may_change", s.access().mayChange(c.peer()));
                     return c.ok(hello);
                 }),
-                reads(Request.LIST, c -> c.ok(s.listing().rendered(c.args().as(ListParams.class),
-                        c.args().as(MemdevDetails.class)))),
+                reads(Request.LIST, c -> c.request().wantsText()
+                        ? c.okText(s.listing().renderedText(c.args().as(ListParams.class), c.args().as(MemdevDetails.class)))
+                        : c.ok(s.listing().rendered(c.args().as(ListParams.class), c.args().as(MemdevDetails.class)))),
                 reads(Request.STATUS, c -> {
                     Snapshots.Taken t = s.snapshots().fresh();
                     return c.ok(Status.of(self, t.topology(), t.at(), clock.instant(), s.live().get()));

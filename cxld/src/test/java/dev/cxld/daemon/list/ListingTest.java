@@ -9,6 +9,7 @@ import dev.cxld.daemon.sysfs.AttributeWatch;
 import dev.cxld.daemon.sysfs.CxlSysfs;
 import dev.cxld.daemon.testing.SysfsFixtures;
 import dev.cxld.protocol.Json;
+import dev.cxld.protocol.JsonText;
 import dev.cxld.protocol.ListParams;
 import dev.cxld.protocol.MemdevDetails;
 import java.nio.file.Files;
@@ -49,12 +50,17 @@ class ListingTest {
         assertThat(listing.rendered(VV, NONE)).as("nothing changed: the same rendering").isSameAs(first);
         assertThat(listing.rendered(ListParams.none(), NONE)).as("other parameters, their own rendering")
                 .isNotSameAs(first);
+        String printed = listing.renderedText(VV, NONE);
+        assertThat(printed).as("as text: what cxlctl prints").isEqualTo(JsonText.pretty(listing.list(VV, NONE)));
+        assertThat(listing.renderedText(VV, NONE)).isSameAs(printed);
 
         String region = snapshots.current().topology().regions().stream().filter(r -> !r.committed()).findFirst()
                 .orElseThrow().region();
         Files.writeString(sys.resolve("bus/cxl/devices/" + region).toRealPath().resolve("commit"), "1\n");
         JsonNode after = listing.rendered(VV, NONE);
         assertThat(after).isNotSameAs(first);
+        assertThat(listing.renderedText(VV, NONE)).as("the text too is made again")
+                .isEqualTo(JsonText.pretty(listing.list(VV, NONE))).isNotEqualTo(printed);
         String text = Json.mapper().writeValueAsString(after);
         assertThat(text).isEqualTo(Json.mapper().writeValueAsString(listing.list(VV, NONE)))
                 .isNotEqualTo(Json.mapper().writeValueAsString(first));

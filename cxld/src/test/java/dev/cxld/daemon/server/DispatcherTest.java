@@ -55,6 +55,29 @@ class DispatcherTest {
     }
 
     @Test
+    void aResultAskedForAsTextIsWhatCxlctlPrintsOfIt() throws IOException {
+        for (String req : new String[] {"\"op\":\"list\",\"args\":{\"verbose\":2}", "\"op\":\"list\"", "\"op\":\"hello\"",
+            "\"op\":\"list\",\"args\":{\"memdevFilter\":\"mem9\"}"}) {
+            JsonNode json = call(READER, "{\"id\":4," + req + "}");
+            JsonNode text = call(READER, "{\"id\":4," + req + ",\"format\":\"text\"}");
+            assertThat(text.get("id").asInt()).isEqualTo(4);
+            assertThat(text.has("result")).isFalse();
+            assertThat(text.get("text").asText()).as(req).isEqualTo(dev.cxld.protocol.JsonText.pretty(json.get("result")));
+            assertThat(call(READER, "{\"id\":4," + req + ",\"format\":\"json\"}")).isEqualTo(json);
+        }
+        // twice, as the rendered listing is then kept: the same answer
+        assertThat(call(READER, "{\"id\":1,\"op\":\"list\",\"format\":\"text\"}"))
+                .isEqualTo(call(READER, "{\"id\":1,\"op\":\"list\",\"format\":\"text\"}"));
+        JsonNode status = call(READER, "{\"id\":1,\"op\":\"status\",\"format\":\"text\"}");
+        assertThat(Json.mapper().readTree(status.get("text").asText()).get("counts").get("memdevs").asInt()).isEqualTo(3);
+        JsonNode odd = call(READER, "{\"id\":1,\"op\":\"list\",\"format\":\"yaml\"}");
+        assertThat(code(odd)).isEqualTo("INVALID_ARGUMENT");
+        assertThat(odd.get("error").get("message").asText()).isEqualTo("unknown format \"yaml\": \"json\" (the result as JSON,"
+                + " the default) or \"text\" (as the text cxlctl prints)");
+        assertThat(code(call(READER, "{\"id\":1,\"op\":\"list\",\"format\":7}"))).isEqualTo("INVALID_ARGUMENT");
+    }
+
+    @Test
     void readersMayReadButNotChange() throws IOException {
         assertThat(call(READER, "{\"id\":1,\"op\":\"list\"}").get("ok").asBoolean()).isTrue();
         assertThat(call(READER, "{\"id\":1,\"op\":\"status\"}").get("ok").asBoolean()).isTrue();
