@@ -7,6 +7,8 @@
 #              single-target one (on the third memdev, or on the first memdev's next decoder)
 #   pending    plus one region created but not committed: with its target set, or (ram1, whose
 #              host bridge has a single passthrough decoder already in use) sized without targets
+# switch32, the scale tree of the benchmarks, only as committed: every other memdev (by serial) in
+# a single-target region through its host bridge's window;
 # and, for ram1 only, the states of a handoff's memory (bus/dax and the memory blocks matter):
 #   kmem       committed, its region's dax device onlined as System RAM by kmem (pending deleted)
 #   devdax     the same taken out of System RAM as daxctl reconfigure-device --mode=devdax does:
@@ -24,6 +26,16 @@ capture() {
     cxl list -vv -u > "$CXLVM_OUT/ndctl/$name/cxl-list-vv-u.json"
     cxl list -M -I > "$CXLVM_OUT/ndctl/$name/cxl-list-M-I.json"
 }
+
+if [ "$T" = switch32 ]; then
+    for m in $(memdevs); do
+        n=$(( $(cat "$CXL_DEVICES/$m/serial") - 0x100 ))   # the topology's sn=0x100+N, 8 per host bridge
+        [ $((n % 2)) = 0 ] || continue
+        CXL_ROOT_DECODER=decoder0.$((n / 8)) make_region ram $((256 * 1048576)) commit "$m" > /dev/null
+    done
+    capture committed
+    exit 0
+fi
 
 capture empty
 plan_regions committed

@@ -15,23 +15,49 @@ import java.util.stream.Stream;
 /**
  * The sysfs trees captured from QEMU guests by {@code test/vm/capture-fixtures}, kept under
  * {@code src/test/resources/sysfs/<topology>-<state>} without symlinks, and turned back into real
- * trees for a test.
+ * trees for a test. A large tree (the 32-memdev switch32) is kept packed as
+ * {@code <topology>-<state>.tar.gz} of the same layout and unpacked (with {@code tar}) on install.
  */
 public final class SysfsFixtures {
     private SysfsFixtures() {}
 
+    private static final String PACKED = ".tar.gz";
+
     /** Names of all captured fixtures, e.g. {@code ram3-committed}. */
     public static List<String> names() throws IOException {
         try (Stream<Path> s = Files.list(resource("sysfs"))) {
-            return s.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
+            return s.map(p -> p.getFileName().toString())
+                    .map(n -> n.endsWith(PACKED) ? n.substring(0, n.length() - PACKED.length()) : n)
+                    .sorted().collect(Collectors.toList());
         }
     }
 
     /** Materializes fixture {@code name} under {@code dir}/name and returns that sysfs root. */
     public static Path install(String name, Path dir) throws IOException {
         Path dest = dir.resolve(name);
-        CaptureTree.materialize(resource("sysfs/" + name), dest);
+        CaptureTree.materialize(captured(name, dir), dest);
         return dest;
+    }
+
+    /** The captured tree of {@code name}: its resource directory, or its archive unpacked under {@code dir}. */
+    public static Path captured(String name, Path dir) throws IOException {
+        URL packed = SysfsFixtures.class.getClassLoader().getResource("sysfs/" + name + PACKED);
+        if (packed == null) {
+            return resource("sysfs/" + name);
+        }
+        Path into = Files.createTempDirectory(dir, name + "-packed");
+        Process tar = new ProcessBuilder("tar", "-xzf", resource("sysfs/" + name + PACKED).toString(), "-C",
+                into.toString()).redirectErrorStream(true).start();
+        String said = new String(tar.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            if (tar.waitFor() != 0) {
+                throw new IOException("tar could not unpack " + name + PACKED + ": " + said);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted unpacking " + name + PACKED, e);
+        }
+        return into.resolve(name);
     }
 
     /**

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * what they hold agrees with what ndctl's {@code cxl list} printed in the same guest state.
  */
 class CapturedFixturesTest {
-    static final Map<String, Integer> MEMDEVS = Map.of("ram1", 1, "ram3", 3, "pmem2", 2, "switch2", 2);
+    static final Map<String, Integer> MEMDEVS = Map.of("ram1", 1, "ram3", 3, "pmem2", 2, "switch2", 2, "switch32", 32);
     static final Map<String, Integer> REGIONS = Map.of("empty", 0, "committed", 2, "pending", 3);
     /**
      * ram1 has one memdev behind a passthrough host-bridge decoder: room for one committed region.
@@ -44,6 +44,10 @@ class CapturedFixturesTest {
     void everyTopologyIsCapturedInEveryState() throws IOException {
         List<String> want = new ArrayList<>();
         for (String t : MEMDEVS.keySet()) {
+            if (t.equals("switch32")) {
+                want.add("switch32-committed"); // the scale tree: one state, 16 single-target regions
+                continue;
+            }
             for (String s : REGIONS.keySet()) {
                 want.add(t + "-" + s);
             }
@@ -67,7 +71,7 @@ class CapturedFixturesTest {
         String topology = name.substring(0, name.indexOf('-'));
         String state = name.substring(name.indexOf('-') + 1);
         assertThat(listDevices(sys, "mem")).hasSize(MEMDEVS.get(topology));
-        int regions = (topology.equals("ram1") ? RAM1_REGIONS : REGIONS).get(state);
+        int regions = topology.equals("switch32") ? 16 : (topology.equals("ram1") ? RAM1_REGIONS : REGIONS).get(state);
         assertThat(listDevices(sys, "region")).hasSize(regions);
     }
 
