@@ -77,6 +77,13 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             description = "rescan all of sysfs this often, a safety net beside uevents (default: ${DEFAULT-VALUE})")
     long rescanSeconds;
 
+    @picocli.CommandLine.Option(names = "--follow",
+            description = "follow --sysfs-root as the kernel's live sysfs (uevents, writes to attributes,"
+                    + " kernel/uevent_seqnum, which the tree must have) even when it is not a sysfs mount: a captured or"
+                    + " generated tree then behaves as a host's (benchmarks, tests). Without it only a sysfs mount is followed, and any"
+                    + " other tree is read again for every request.")
+    boolean follow;
+
     @picocli.CommandLine.Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/cxld",
             description = "where handoffs are kept across restarts (default: ${DEFAULT-VALUE}; systemd's StateDirectory)")
     Path stateDir;
@@ -147,9 +154,10 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         // uevents and trace events describe the kernel's own sysfs only, not a captured tree
-        boolean live = SysfsAttributes.isKernelSysfs(sysfsRoot);
+        boolean kernel = SysfsAttributes.isKernelSysfs(sysfsRoot);
+        boolean live = kernel || follow;
         Path trace = tracefs != null ? ("none".equals(tracefs) ? null : Path.of(tracefs))
-                : live ? sysfsRoot.resolve("kernel/tracing") : null;
+                : kernel ? sysfsRoot.resolve("kernel/tracing") : null;
         Daemon daemon = new Daemon(new Daemon.Config(sysfsRoot, socket, limits, exposure, adminGroup,
                 java.time.Duration.ofSeconds(rescanSeconds), trace, live, devRoot, stateDir, procRoot, runDir, settings));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

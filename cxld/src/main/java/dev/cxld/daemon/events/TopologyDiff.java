@@ -51,9 +51,26 @@ public final class TopologyDiff {
 
     private static <T> void compare(List<T> before, List<T> after, Function<T, String> name, Function<T, String> kind,
             List<Event> added, List<Event> changed, List<Event> removed) {
+        // the common case first: the same objects in the same order, most of them the very same
+        // instances (a refresh reuses what nobody wrote); only where that stops are names matched
+        int same = 0;
+        while (same < before.size() && same < after.size()) {
+            T was = before.get(same);
+            T now = after.get(same);
+            if (was != now) {
+                if (!name.apply(was).equals(name.apply(now))) {
+                    break;
+                }
+                if (!was.equals(now)) {
+                    changes(kind.apply(now), name.apply(now), Json.mapper().valueToTree(was),
+                            Json.mapper().valueToTree(now), changed);
+                }
+            }
+            same++;
+        }
         Map<String, T> old = new LinkedHashMap<>();
-        before.forEach(o -> old.put(name.apply(o), o));
-        for (T now : after) {
+        before.subList(same, before.size()).forEach(o -> old.put(name.apply(o), o));
+        for (T now : after.subList(same, after.size())) {
             T was = old.remove(name.apply(now));
             if (was == null) {
                 added.add(event("added", kind.apply(now), name.apply(now), null));
@@ -62,7 +79,7 @@ public final class TopologyDiff {
                     // firmware): announced as committed all the same, after every addition
                     changed.add(committed(r.region(), Json.mapper().valueToTree(r)));
                 }
-            } else if (!was.equals(now)) {
+            } else if (was != now && !was.equals(now)) {
                 changes(kind.apply(now), name.apply(now), Json.mapper().valueToTree(was),
                         Json.mapper().valueToTree(now), changed);
             }

@@ -102,7 +102,7 @@ public final class CxlSysfs {
         if (previous == null || !changed.isEmpty()) {
             dirs = list(errors, previous == null ? Map.of() : previous.dirs, changed);
             if (dirs == null) {
-                return new Reading(Map.of(), List.of(), Map.of(), Map.of(), Map.of(), Map.of(), errors,
+                return new Reading(Map.of(), List.of(), new byte[0], Map.of(), Map.of(), Map.of(), Map.of(), errors,
                         new Topology(List.of(), List.of(), List.of(), List.of(), errors));
             }
         } else {
@@ -110,12 +110,13 @@ public final class CxlSysfs {
             errors.addAll(previous.listingErrors);
         }
         List<String> names;
+        byte[] kinds;
         if (previous != null && dirs == previous.dirs) {
-            names = previous.names; // the same devices: their order is known
+            names = previous.names; // the same devices: their order and kinds are known
+            kinds = previous.kinds;
         } else {
-            names = new ArrayList<>(dirs.keySet());
-            names.sort(DeviceNames.ORDER);
-            names = List.copyOf(names);
+            names = List.copyOf(DeviceNames.sorted(dirs.keySet()));
+            kinds = kinds(names);
         }
 
         Set<String> reread = previous != null && written != null && watch != null && watch.broken() == null
@@ -130,21 +131,24 @@ public final class CxlSysfs {
         Map<String, Region> regionCache = new HashMap<>();
         List<String> memdevNames = new ArrayList<>();
         List<String> regionNames = new ArrayList<>();
-        for (String name : names) {
-            Path dir = dirs.get(name);
-            if (DeviceNames.PORT.matcher(name).matches()) {
+        for (int i = 0; i < kinds.length; i++) {
+            String name = names.get(i);
+            if (kinds[i] == PORT) {
                 Port p = reused(previous == null ? null : previous.ports, name, reread);
-                p = p != null ? p : port(name, watched(name, dir));
+                if (p == null && reread != null && previous != null && previous.ports.containsKey(name)) {
+                    p = committedAgain(previous.ports.get(name), watched(name, dirs.get(name)));
+                }
+                p = p != null ? p : port(name, watched(name, dirs.get(name)));
                 portCache.put(name, p);
                 ports.add(p);
-            } else if (DeviceNames.DECODER.matcher(name).matches()) {
+            } else if (kinds[i] == DECODER) {
                 Decoder d = reused(previous == null ? null : previous.decoders, name, reread);
-                d = d != null ? d : decoder(name, watched(name, dir));
+                d = d != null ? d : decoder(name, watched(name, dirs.get(name)));
                 decoderCache.put(name, d);
                 decoders.add(d);
-            } else if (DeviceNames.MEMDEV.matcher(name).matches()) {
+            } else if (kinds[i] == MEMDEV) {
                 memdevNames.add(name);
-            } else if (DeviceNames.REGION.matcher(name).matches()) {
+            } else if (kinds[i] == REGION) {
                 regionNames.add(name);
             }
         }
@@ -174,9 +178,43 @@ public final class CxlSysfs {
         }
         List<String> listingErrors = previous == null || !changed.isEmpty()
                 ? List.copyOf(errors) : previous.listingErrors;
-        return new Reading(previous != null && dirs == previous.dirs ? dirs : Map.copyOf(dirs), names,
+        return new Reading(previous != null && dirs == previous.dirs ? dirs : Map.copyOf(dirs), names, kinds,
                 Map.copyOf(memdevCache), portCache, decoderCache, regionCache, listingErrors,
                 new Topology(ports, decoders, memdevs, regions, errors));
+    }
+
+    /**
+     * {@code before} with its decoders_committed read again: all a write to a region on its path
+     * changes of a port (its dports, driver and place come and go with uevents, which read the port
+     * whole; on a host bridge with a hundred root ports they are most of a refresh).
+     */
+    private static Port committedAgain(Port before, Path dir) {
+        DeviceDir d = new DeviceDir(dir);
+        Integer committed = d.s32("decoders_committed");
+        if (!d.errors().isEmpty()) {
+            return port(before.port(), dir); // something is odd: read it whole, with its errors
+        }
+        return Objects.equals(committed, before.decodersCommitted()) ? before
+                : new Port(before.port(), before.kind(), before.host(), before.parent(), before.parentDport(),
+                        before.depth(), before.enabled(), committed, before.dports(), before.errors());
+    }
+
+    private static final byte OTHER = 0;
+    private static final byte PORT = 1;
+    private static final byte DECODER = 2;
+    private static final byte MEMDEV = 3;
+    private static final byte REGION = 4;
+
+    /** What each device name is, once per device list (matching 6,000 names costs more than the rest of a refresh). */
+    private static byte[] kinds(List<String> names) {
+        byte[] kinds = new byte[names.size()];
+        for (int i = 0; i < kinds.length; i++) {
+            String n = names.get(i);
+            kinds[i] = DeviceNames.PORT.matcher(n).matches() ? PORT : DeviceNames.DECODER.matcher(n).matches() ? DECODER
+                    : DeviceNames.MEMDEV.matcher(n).matches() ? MEMDEV : DeviceNames.REGION.matcher(n).matches() ? REGION
+                    : OTHER;
+        }
+        return kinds;
     }
 
     /**
@@ -299,8 +337,9 @@ public final class CxlSysfs {
      */
     public static final class Reading {
         private final Map<String, Path> dirs;
-        /** The names of {@code dirs} in kernel id order. */
+        /** The names of {@code dirs} in kernel id order, and what each is. */
         private final List<String> names;
+        private final byte[] kinds;
         private final Map<String, Memdev> memdevs;
         private final Map<String, Port> ports;
         private final Map<String, Decoder> decoders;
@@ -308,11 +347,12 @@ public final class CxlSysfs {
         private final List<String> listingErrors;
         private final Topology topology;
 
-        Reading(Map<String, Path> dirs, List<String> names, Map<String, Memdev> memdevs, Map<String, Port> ports,
+        Reading(Map<String, Path> dirs, List<String> names, byte[] kinds, Map<String, Memdev> memdevs, Map<String, Port> ports,
                 Map<String, Decoder> decoders, Map<String, Region> regions, List<String> listingErrors,
                 Topology topology) {
             this.dirs = dirs;
             this.names = names;
+            this.kinds = kinds;
             this.memdevs = memdevs;
             this.ports = ports;
             this.decoders = decoders;

@@ -3,6 +3,7 @@ package dev.cxld.daemon.sysfs;
 import dev.cxld.protocol.Numbers;
 
 import java.util.Comparator;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,6 +32,26 @@ public final class DeviceNames {
             .thenComparingLong(n -> number(part(n, 2)))
             .thenComparingLong(n -> number(part(n, 3)))
             .thenComparing(Comparator.naturalOrder());
+
+    /**
+     * {@code names} in {@link #ORDER}, each name parsed once (ORDER parses both names at every
+     * comparison: on 6,000 devices that was most of a refresh after a uevent).
+     */
+    static List<String> sorted(java.util.Collection<String> names) {
+        record Key(String prefix, long first, long second, String name) {}
+        List<Key> keys = new java.util.ArrayList<>(names.size());
+        for (String n : names) {
+            Matcher m = PARTS.matcher(n);
+            boolean ok = m.matches();
+            keys.add(new Key(ok && m.group(1) != null ? m.group(1) : "", number(ok && m.group(2) != null ? m.group(2) : ""),
+                    number(ok && m.group(3) != null ? m.group(3) : ""), n));
+        }
+        keys.sort(Comparator.comparing(Key::prefix).thenComparingLong(Key::first).thenComparingLong(Key::second)
+                .thenComparing(Key::name));
+        List<String> out = new java.util.ArrayList<>(keys.size());
+        keys.forEach(k -> out.add(k.name()));
+        return out;
+    }
 
     /** The port id a decoder belongs to: {@code decoder3.1} → 3. */
     static long decoderPortId(String decoder) {

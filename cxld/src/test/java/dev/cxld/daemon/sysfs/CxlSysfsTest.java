@@ -215,5 +215,10 @@ class CxlSysfsTest {
         List<String> names = new java.util.ArrayList<>(List.of("mem10", "decoder1.10", "mem2", "decoder1.2", "decoder10.0", "endpoint3", "port1", "root0"));
         names.sort(DeviceNames.ORDER);
         assertThat(names).containsExactly("decoder1.2", "decoder1.10", "decoder10.0", "endpoint3", "mem2", "mem10", "port1", "root0");
+        List<String> odd = List.of("mem10", "x", "region3", "decoder1.10", "mem", "dax_region1", "region10", "mem2",
+                "decoder1.2", "decoder99999999999999999999.1", "decoder10.0", "endpoint3", "port1", "root0", "");
+        List<String> byOrder = new java.util.ArrayList<>(odd);
+        byOrder.sort(DeviceNames.ORDER);
+        assertThat(DeviceNames.sorted(odd)).as("parsed once, the same order").isEqualTo(byOrder);
     }
 }
