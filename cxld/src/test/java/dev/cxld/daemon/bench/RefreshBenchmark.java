@@ -18,14 +18,16 @@ import java.util.Map;
  * attribute watch (region, decoder and port configuration read again, memdevs and the device list
  * reused) and with it (nothing read when nothing was written), the refresh after one decoder's
  * and after one region's attribute was written (with the watch), and after a uevent for one
- * memdev. Prints medians; asserts nothing.
- *
- * <pre>mvn -q -pl cxld test-compile exec:java -Dexec.mainClass=dev.cxld.daemon.bench.RefreshBenchmark [-Dexec.args=500]</pre>
+ * memdev. Prints medians and writes them into BENCHMARKS.md; asserts nothing. Run by
+ * {@code test/bench/run}.
  */
 public final class RefreshBenchmark {
+    private static final StringBuilder TABLE = new StringBuilder();
+
     public static void main(String[] args) throws Exception {
         int memdevs = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-        Path tmp = Files.createTempDirectory("cxld-bench");
+        Path checkout = Path.of(System.getProperty("cxld.checkout", "..")).toAbsolutePath().normalize();
+        Path tmp = BenchmarkFile.scratch("cxld-bench");
         Path sys = SyntheticSysfs.write(tmp.resolve("sys"), 10, memdevs / 10, 10);
         Path seqnum = sys.resolve("kernel/uevent_seqnum");
         Files.createDirectories(seqnum.getParent());
@@ -36,15 +38,19 @@ public final class RefreshBenchmark {
         dev.cxld.daemon.sysfs.AttributeWatch watch = dev.cxld.daemon.sysfs.AttributeWatch.open();
         Snapshots exact = new Snapshots(new CxlSysfs(sys, watch), Clock.systemUTC(), bus, true, watch);
         Snapshots rescanning = new Snapshots(sysfs, Clock.systemUTC(), bus);
-        System.out.printf("tree: %d memdevs, %d decoders, %d regions, %d ports%n",
+        String tree = String.format("synthetic tree: %d memdevs, %d decoders, %d regions, %d ports",
                 live.current().topology().memdevs().size(), live.current().topology().decoders().size(),
                 live.current().topology().regions().size(), live.current().topology().ports().size());
+        System.out.println(tree);
+        TABLE.append("Machine: ").append(BenchmarkFile.machine()).append("; ").append(tree).append(", medians of 15 after"
+                + " 5 warm-up rounds, in one JVM\n\n| what a request costs before cxld answers | median | min | max |\n"
+                + "|---|---|---|---|\n");
         for (int warm = 0; warm < 5; warm++) {
             rescanning.fresh();
             live.fresh();
             exact.fresh();
         }
-        report("full rescan (captured tree, or uevents lost)", 15, rescanning::fresh);
+        report("full scan (a tree not followed, or uevents lost)", 15, rescanning::fresh);
         report("request on live /sys, no uevent pending", 15, live::fresh);
         report("the same with the attribute watch (nothing written)", 15, exact::fresh);
         String decoder = exact.current().topology().decoders().stream()
@@ -73,7 +79,11 @@ public final class RefreshBenchmark {
         }
         Runtime rt = Runtime.getRuntime();
         System.gc();
-        System.out.printf("heap in use after the runs: %.1f MiB%n", (rt.totalMemory() - rt.freeMemory()) / 1048576.0);
+        String heap = String.format("Heap in use after the runs (three snapshot holders of the tree): %.1f MiB.%n",
+                (rt.totalMemory() - rt.freeMemory()) / 1048576.0);
+        System.out.print(heap);
+        TABLE.append("\n").append(heap);
+        BenchmarkFile.write(checkout.resolve("BENCHMARKS.md"), "refresh-benchmark", "Refreshes", TABLE.toString());
     }
 
     static void write(Path sys, String object, String attribute, String value) {
@@ -94,5 +104,7 @@ public final class RefreshBenchmark {
         Arrays.sort(ms);
         System.out.printf("%-52s median %8.2f ms   min %8.2f ms   max %8.2f ms%n", what,
                 ms[runs / 2] / 1000.0, ms[0] / 1000.0, ms[runs - 1] / 1000.0);
+        TABLE.append(String.format("| %s | %.2f ms | %.2f ms | %.2f ms |%n", what, ms[runs / 2] / 1000.0, ms[0] / 1000.0,
+                ms[runs - 1] / 1000.0));
     }
 }
