@@ -33,18 +33,11 @@ final class Load {
         for (int i = 0; i < clients; i++) {
             int me = i;
             Thread t = new Thread(() -> {
-                try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                    c.connect(UnixDomainSocketAddress.of(socket));
-                    BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(c),
-                            StandardCharsets.UTF_8), 1 << 20);
+                try (Client c = new Client(socket)) {
                     ready.countDown();
                     go.await();
                     for (int k = 0; k < each; k++) {
-                        long t0 = System.nanoTime();
-                        c.write(ByteBuffer.wrap(q));
-                        String line = in.readLine();
-                        ns[me][k] = System.nanoTime() - t0;
-                        if (line == null || line.contains("\"BUSY\"")) {
+                        if ((ns[me][k] = c.ask(q)) < 0) {
                             busy.incrementAndGet();
                             return;
                         }
@@ -83,21 +76,14 @@ final class Load {
         for (int i = 0; i < clients; i++) {
             int me = i;
             Thread t = new Thread(() -> {
-                try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                    c.connect(UnixDomainSocketAddress.of(socket));
-                    BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(c),
-                            StandardCharsets.UTF_8), 1 << 20);
+                try (Client c = new Client(socket)) {
                     long next = start + period * me / clients;
                     for (int k = 0; k < each; k++) {
                         long wait = next - System.nanoTime();
                         if (wait > 0) {
                             Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
                         }
-                        long t0 = System.nanoTime();
-                        c.write(ByteBuffer.wrap(q));
-                        String line = in.readLine();
-                        ns[me][k] = System.nanoTime() - t0;
-                        if (line == null || line.contains("\"BUSY\"")) {
+                        if ((ns[me][k] = c.ask(q)) < 0) {
                             busy.incrementAndGet();
                             return;
                         }
@@ -116,6 +102,31 @@ final class Load {
         double seconds = (System.nanoTime() - start) / 1e9;
         long[] all = Arrays.stream(ns).flatMapToLong(Arrays::stream).filter(x -> x > 0).sorted().toArray();
         return new Result(pct(all, 0.5), pct(all, 0.99), pct(all, 0.999), all.length / seconds, busy.get());
+    }
+
+    /** One connection, asking one query at a time. */
+    private static final class Client implements AutoCloseable {
+        private final SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        private final BufferedReader in;
+
+        Client(Path socket) throws java.io.IOException {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8), 1 << 20);
+        }
+
+        /** Nanoseconds from sending {@code query} to its answer; -1 when cxld was busy or hung up. */
+        long ask(byte[] query) throws java.io.IOException {
+            long t0 = System.nanoTime();
+            channel.write(ByteBuffer.wrap(query));
+            String line = in.readLine();
+            long ns = System.nanoTime() - t0;
+            return line == null || line.contains("\"BUSY\"") ? -1 : Math.max(1, ns);
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            channel.close();
+        }
     }
 
     /** The {@code p} quantile of sorted nanoseconds, in ms. */
