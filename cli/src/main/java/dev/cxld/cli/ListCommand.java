@@ -57,7 +57,7 @@ public final class ListCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
         if (out.equals(QuickCall.EMPTY_LIST)) {
             // byte for byte what ndctl prints, for scripts that match on it
-            spec.commandLine().getErr().print("  Warning: no matching devices found\n\n");
+            spec.commandLine().getErr().print(QuickCall.NO_MATCHES);
             spec.commandLine().getErr().flush();
         }
         return ExitCodes.OK;

@@ -35,7 +35,7 @@ final class QuickAnswers {
         out.print(text);
         out.flush();
         if (command.endsWith(" list") && text.equals(QuickCall.EMPTY_LIST)) {
-            err.print("  Warning: no matching devices found\n\n");
+            err.print(QuickCall.NO_MATCHES);
             err.flush();
         }
         return ExitCodes.OK;

@@ -28,6 +28,8 @@ final class QuickCall {
     private static final byte[] TEXT_PREFIX = "{\"id\":1,\"ok\":true,\"text\":\"".getBytes(StandardCharsets.US_ASCII);
     /** The text ndctl and cxlctl print for an empty listing. */
     static final String EMPTY_LIST = "[\n]\n";
+    /** What they print on stderr after it, byte for byte ndctl's, for scripts that match on it. */
+    static final String NO_MATCHES = "  Warning: no matching devices found\n\n";
 
     private final String verb;
     private final String socket;
@@ -170,7 +172,7 @@ final class QuickCall {
         out.write(text, 0, text.length);
         out.flush();
         if (verb.equals("list") && new String(text, StandardCharsets.UTF_8).equals(EMPTY_LIST)) {
-            err.print("  Warning: no matching devices found\n\n"); // as ndctl, for scripts that match on it
+            err.print(NO_MATCHES);
             err.flush();
         }
         return ExitCodes.OK;
