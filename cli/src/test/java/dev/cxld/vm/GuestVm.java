@@ -56,6 +56,12 @@ final class GuestVm {
     /** Runs {@code script} (relative to the checkout) in a guest of {@code topology}. */
     static Result run(String topology, int timeoutSeconds, Path out, String script, String... args)
             throws IOException, InterruptedException {
+        return run(java.util.Map.of(), topology, timeoutSeconds, out, script, args);
+    }
+
+    /** {@link #run(String, int, Path, String, String...)} with {@code env} added to cxlvm's environment. */
+    static Result run(java.util.Map<String, String> env, String topology, int timeoutSeconds, Path out, String script,
+            String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(
                 checkout().resolve("test/vm/cxlvm").toString(), "-t", topology, "-T", Integer.toString(timeoutSeconds)));
         if (out != null) {
@@ -69,7 +75,9 @@ final class GuestVm {
             Path stdout = tmp.resolve("stdout");
             Path stderr = tmp.resolve("stderr");
             long start = System.nanoTime();
-            Process p = new ProcessBuilder(cmd)
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            pb.environment().putAll(env);
+            Process p = pb
                     .directory(checkout().toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectOutput(stdout.toFile())
