@@ -171,7 +171,7 @@ final class QuickCall {
         }
         out.write(text, 0, text.length);
         out.flush();
-        if (verb.equals("list") && new String(text, StandardCharsets.UTF_8).equals(EMPTY_LIST)) {
+        if (verb.equals("list") && java.util.Arrays.equals(text, EMPTY_LIST.getBytes(StandardCharsets.US_ASCII))) {
             err.print(NO_MATCHES);
             err.flush();
         }
