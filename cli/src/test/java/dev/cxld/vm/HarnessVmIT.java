@@ -100,6 +100,45 @@ class HarnessVmIT {
         assertThat(java.nio.file.Files.readString(tmp.resolve("boots")).strip()).as("booted twice, not more").isEqualTo("2");
     }
 
+    /**
+     * A guest kernel can also stop dead in its first second under TCG (seen once in CI: the console's
+     * last line at 0.4 s, then nothing until the 900 s timeout): a guest that has not started the
+     * script after CXLVM_BOOT_LIMIT seconds is ended and booted once more, within the same -T
+     * budget. A QEMU on the PATH that hangs on its first N boots stands in for it.
+     */
+    @Test
+    void aGuestThatNeverReachesTheScriptIsBootedOnceMoreWithinTheBudget(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        java.nio.file.Path fake = tmp.resolve("qemu-system-x86_64");
+        String real = new String(new ProcessBuilder("sh", "-c", "command -v qemu-system-x86_64").start().getInputStream()
+                .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        java.nio.file.Files.writeString(fake, "#!/bin/bash\n"
+                + "case \" $* \" in *\" -accel \"*)\n"
+                + "  n=$(cat '" + tmp + "/boots' 2>/dev/null || echo 0); echo $((n + 1)) > '" + tmp + "/boots'\n"
+                + "  [ \"$n\" -lt \"$(cat '" + tmp + "/hangs')\" ] && exec sleep 1000 ;;\n"
+                + "esac\n"
+                + "exec '" + real + "' \"$@\"\n");
+        fake.toFile().setExecutable(true);
+        java.util.Map<String, String> env = java.util.Map.of("PATH", tmp + ":" + System.getenv("PATH"),
+                "CXLVM_BOOT_LIMIT", "10");
+
+        java.nio.file.Files.writeString(tmp.resolve("hangs"), "1");
+        GuestVm.Result once = GuestVm.run(env, "ram1", 150, null, "test/vm/guest/exit-with.sh", "7");
+        assertThat(once.exitCode()).as(once.toString()).isEqualTo(7);
+        assertThat(once.stdout()).isEqualTo("to stdout 7\n");
+        assertThat(once.stderr()).contains("cxlvm: the guest did not start the script within 10s of booting;")
+                .contains("cxlvm: booting the guest again").endsWith("to stderr 7\n");
+        assertThat(java.nio.file.Files.readString(tmp.resolve("boots")).strip()).isEqualTo("2");
+
+        java.nio.file.Files.delete(tmp.resolve("boots"));
+        java.nio.file.Files.writeString(tmp.resolve("hangs"), "9");
+        GuestVm.Result always = GuestVm.run(env, "ram1", 30, null, "test/vm/guest/exit-with.sh", "7");
+        assertThat(always.exitCode()).as(always.toString()).isEqualTo(124);
+        assertThat(always.stderr()).contains("cxlvm: guest (ram1) timed out after 30s");
+        assertThat(always.millis()).as("both boots within the -T budget").isLessThan(30_000 + 20_000);
+        assertThat(java.nio.file.Files.readString(tmp.resolve("boots")).strip()).as("booted twice, not more").isEqualTo("2");
+    }
+
     private static List<String> lines(String out, String prefix) {
         return Arrays.stream(out.split("\n")).filter(l -> l.startsWith(prefix)).collect(Collectors.toList());
     }

@@ -1,0 +1,93 @@
+#!/bin/sh
+# Guest side of CxlTestVmIT (cxltest): cxld on the kernel's own CXL mock (cxl_test), where QEMU
+# cannot go: list parity with ndctl over the whole mock topology, mailbox commands answered by
+# cxl_mock_mem, the firmware-committed ("auto") region and the attach policy on it, sanitize,
+# poison injection, DPA reservation. Each step's stdout/stderr/exit into $CXLVM_OUT/<step>.*; what
+# the kernel did is read back from sysfs, /proc/iomem and debugfs beside it.
+set -e
+. test/vm/guest/lib/cxld.sh # CXLD_SOCKET=/tmp/cxld.sock, O=$CXLVM_OUT, step, start_cxld
+modprobe cxl_test
+udevadm settle --timeout=60
+cat /sys/bus/cxl/devices/*/modalias 2>/dev/null | sort -u > "$O/modaliases.txt" || true
+start_cxld
+
+# 1. list parity: the same flags to ndctl's cxl and to cxlctl
+printf '%s\n' "-M" "-R -T" "-B" "-P -T" "-D" "-E" "-v" "-vv" "-M -u" "-b cxl_test -D -d root" \
+    "-M -p cxl_switch_uport.0" "-M -d decoder0.0" "-D -r region0 -d switch" > "$O/flags.txt"
+n=0
+while read -r flags; do
+    n=$((n + 1))
+    cxl list $flags > "$O/ndctl-$n.json" 2> "$O/ndctl-$n.err" || true
+    cli/bin/cxlctl list $flags > "$O/cxlctl-$n.json" 2> "$O/cxlctl-$n.err" || true
+done < "$O/flags.txt"
+
+# 2. mailbox commands on a mock device
+m=$(cli/bin/cxlctl list -M | python3 -c 'import json,sys; print(sorted(x["memdev"] for x in json.load(sys.stdin) if "pmem_size" in x)[0])')
+echo "$m" > "$O/memdev.txt"
+for c in identify health partition fw-info alert-config logs timestamp commands; do
+    step "mbox-$c" cli/bin/cxlctl $c "$m"
+done
+cat "/sys/bus/cxl/devices/$m/firmware_version" > "$O/sysfs-firmware_version.txt"
+
+# 3. the auto region: committed by "firmware" at probe, two targets, so no attach
+auto=$(cli/bin/cxlctl list -R | python3 -c 'import json,sys; r=json.load(sys.stdin); print(r[0]["region"] if r else "none")')
+echo "$auto" > "$O/auto.txt"
+cli/bin/cxlctl list -R -T -r "$auto" > "$O/auto.json"
+amem=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["mappings"][0]["memdev"])' "$O/auto.json")
+step attach-auto cli/bin/cxlctl attach-region "$amem"
+
+# 4. the attach policy on a single-target region made on a free memdev under the same root
+free=$(cli/bin/cxlctl list -M -d decoder0.0 | python3 -c '
+import json,sys
+taken=set(m["memdev"] for m in json.load(open(sys.argv[1]))[0]["mappings"])
+print([m["memdev"] for m in json.load(sys.stdin) if m["memdev"] not in taken and "ram_size" in m][0])' "$O/auto.json")
+echo "$free" > "$O/free.txt"
+step create cli/bin/cxlctl create-region -d decoder0.0 -t ram -s 256M -m "$free"
+region=$(json_field "$O/create.out" region)
+step attach cli/bin/cxlctl attach-region "$free" --owner cxltest
+step disable-held cli/bin/cxlctl disable-memdev "$free" --force
+cat "/sys/bus/cxl/devices/$region/commit" > "$O/commit-while-held.txt"
+grep -i "cxl\|dax" /proc/iomem > "$O/iomem-held.txt" || true
+ls /sys/bus/cxl/devices/$region/ > "$O/region-dir.txt"
+step detach cli/bin/cxlctl detach-region "$free"
+step destroy cli/bin/cxlctl destroy-region -f "$region"
+ls /sys/bus/cxl/devices | grep '^region' > "$O/regions-after.txt" || true
+
+# 5. sanitize: an idle memdev sanitizes in the background; wait-sanitize waits it out
+idle=$(cli/bin/cxlctl list -M | python3 -c '
+import json,sys
+busy=set()
+import subprocess
+for r in json.loads(subprocess.run(["cli/bin/cxlctl","list","-R","-T"],capture_output=True,text=True).stdout or "[]"):
+    busy.update(m["memdev"] for m in r.get("mappings",[]))
+print([m["memdev"] for m in json.load(sys.stdin) if m["memdev"] not in busy and "pmem_size" in m][-1])')
+hostdev=$(basename "$(readlink -f /sys/bus/cxl/devices/$idle/..)")
+echo "$idle $hostdev" > "$O/sanitize-target.txt"
+echo 2000 > "/sys/bus/platform/devices/$hostdev/sanitize_timeout"
+start=$(date +%s%N)
+echo 1 > "/sys/bus/cxl/devices/$idle/security/sanitize"
+cat "/sys/bus/cxl/devices/$idle/security/state" > "$O/sanitize-state-during.txt"
+step wait-sanitize cli/bin/cxlctl wait-sanitize "$idle"
+echo $(( ($(date +%s%N) - start) / 1000000 )) > "$O/sanitize-ms.txt"
+cat "/sys/bus/cxl/devices/$idle/security/state" > "$O/sanitize-state-after.txt"
+
+# 6. poison: injected through cxlctl, seen by the kernel (its poison list, through ndctl too)
+step poison-injectable cli/bin/cxlctl list -m "$m"
+step inject cli/bin/cxlctl inject-media-poison "$m" -a 0x40001000
+step list-poisoned cli/bin/cxlctl list -m "$m" --media-errors
+cxl list -m "$m" --media-errors > "$O/ndctl-poisoned.json" 2>&1 || true
+step clear cli/bin/cxlctl clear-media-poison "$m" -a 0x40001000
+step list-cleared cli/bin/cxlctl list -m "$m" -L
+
+# 7. DPA: reserve on the next free endpoint decoder, read back, free
+step reserve cli/bin/cxlctl reserve-dpa -t pmem -s 256M "$idle"
+d=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["decoder"]["decoder"])' "$O/reserve.out" 2>/dev/null || echo none)
+echo "$d $(cat /sys/bus/cxl/devices/$d/mode 2>/dev/null) $(cat /sys/bus/cxl/devices/$d/dpa_size 2>/dev/null)" > "$O/reserved-sysfs.txt"
+step free cli/bin/cxlctl free-dpa -t pmem "$idle"
+echo "$d $(cat /sys/bus/cxl/devices/$d/dpa_size 2>/dev/null)" > "$O/freed-sysfs.txt"
+
+# 8. cxl_test unloaded under cxld: the whole topology goes, and cxld says so
+modprobe -r cxl_test
+udevadm settle --timeout=60
+status_to "$O/status-unloaded.json"
+kill "$(cat /tmp/cxld.pid)"; wait "$(cat /tmp/cxld.pid)" 2>/dev/null || true
