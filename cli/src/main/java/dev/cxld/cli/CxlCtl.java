@@ -35,7 +35,12 @@ public final class CxlCtl implements Runnable {
             "labels", LabelsCommand.class, "attach-region", AttachRegionCommand.Attach.class,
             "detach-region", AttachRegionCommand.Detach.class, "create-region", RegionCommands.Create.class,
             "destroy-region", RegionCommands.Destroy.class, "enable-region", RegionCommands.Enable.class,
-            "disable-region", RegionCommands.Disable.class);
+            "disable-region", RegionCommands.Disable.class, "enable-port", PortCommands.Enable.class,
+            "disable-port", PortCommands.Disable.class, "disable-bus", PortCommands.DisableBus.class,
+            "reserve-dpa", DpaCommands.Reserve.class, "free-dpa", DpaCommands.Free.class,
+            "read-labels", LabelVerbs.Read.class, "write-labels", LabelVerbs.Write.class,
+            "zero-labels", LabelVerbs.Zero.class, "wait-sanitize", SanitizeVerb.class,
+            "inject-media-poison", PoisonVerbs.Inject.class, "clear-media-poison", PoisonVerbs.Clear.class);
 
     @Spec CommandSpec spec;
 

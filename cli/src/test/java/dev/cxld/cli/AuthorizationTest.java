@@ -108,7 +108,7 @@ class AuthorizationTest {
         Path socket = home.resolve(name + ".sock");
         Daemon d = new Daemon(new Daemon.Config(sys, socket, Limits.DEFAULT, exposure, GROUP, Duration.ofSeconds(30),
                 null, false, sys.resolve("dev"), tmp.resolve(name + "-state"), Path.of("/proc"), tmp.resolve(name + "-run"),
-                dev.cxld.daemon.config.CxldConfig.none()));
+                dev.cxld.daemon.config.CxldConfig.none(), null));
         daemons.add(d);
         Thread t = new Thread(d::serve, "auth-daemon-" + name);
         t.setDaemon(true);

@@ -1,8 +1,13 @@
 package dev.cxld.daemon;
 
+import dev.cxld.daemon.control.DpaControl;
 import dev.cxld.daemon.control.MemdevControl;
+import dev.cxld.daemon.control.PoisonControl;
+import dev.cxld.daemon.control.PortControl;
+import dev.cxld.daemon.sysfs.CxlDebugfs;
 import dev.cxld.daemon.control.PrivateMemoryControl;
 import dev.cxld.daemon.control.RegionControl;
+import dev.cxld.daemon.control.SanitizeWait;
 import dev.cxld.daemon.events.EventBus;
 import dev.cxld.daemon.events.PoisonList;
 import dev.cxld.daemon.events.TraceEvents;
@@ -57,10 +62,11 @@ public final class Daemon implements AutoCloseable {
      * @param uevents listen to kernel uevents (only meaningful when sysfsRoot is the live /sys)
      * @param runDir where handoffs are published as files ({@code handoffs/<memdev>.json})
      * @param settings what the configuration files say (the accelerators)
+     * @param debugfs debugfs (for cxl/memN/inject_poison), null for none
      */
     public record Config(Path sysfsRoot, Path socket, Limits limits, SocketServer.Exposure exposure,
             String adminGroup, Duration rescanInterval, Path tracefs, boolean uevents, Path devRoot, Path stateDir,
-            Path procRoot, Path runDir, CxldConfig settings) {
+            Path procRoot, Path runDir, CxldConfig settings, Path debugfs) {
         /**
          * A daemon over a captured tree, as tests start it: no uevents, no trace events, no device
          * nodes, its state beside the socket, peers read from this host's /proc.
@@ -68,13 +74,13 @@ public final class Daemon implements AutoCloseable {
         public Config(Path sysfsRoot, Path socket) {
             this(sysfsRoot, socket, Limits.DEFAULT, SocketServer.Exposure.OPEN, "cxl", Duration.ofSeconds(30), null, false,
                     sysfsRoot.resolve("dev"), socket.toAbsolutePath().getParent().resolve("cxld-state"), Path.of("/proc"),
-                    socket.toAbsolutePath().getParent().resolve("cxld-run"), CxldConfig.none());
+                    socket.toAbsolutePath().getParent().resolve("cxld-run"), CxldConfig.none(), null);
         }
 
         /** The same daemon with {@code settings} from configuration files. */
         public Config with(CxldConfig settings) {
             return new Config(sysfsRoot, socket, limits, exposure, adminGroup, rescanInterval, tracefs, uevents, devRoot,
-                    stateDir, procRoot, runDir, settings);
+                    stateDir, procRoot, runDir, settings, debugfs);
         }
     }
 
@@ -170,14 +176,19 @@ public final class Daemon implements AutoCloseable {
                 self());
         this.accelerators = policy;
         MemdevCommands mailbox = new MemdevCommands(new MailboxService(config.devRoot(), s), attributes, s);
+        TraceEvents tracing = trace;
+        PoisonList poison = new PoisonList(attributes, bus, () -> tracing != null && tracing.running(),
+                tracing == null ? null : tracing::barrier);
+        CxlDebugfs debugfs = new CxlDebugfs(config.debugfs());
         Dispatcher.Services services = new Dispatcher.Services(s, bus,
                 new MemdevControl(attributes, s, handoffs::refuseIfHeld), access,
                 () -> new Status.Live(s.stats(), l == null ? ls : l.running() ? "running" : "stopped (see the log)",
                         config.rescanInterval().toSeconds(), bus.subscribers(),
                         trace == null ? "disabled: no tracefs configured" : trace.state(), config.adminGroup(),
                         handoffs.status(), policy.status()),
-                mailbox, new PoisonList(attributes, bus, () -> trace != null && trace.running()),
-                handoffs, regions, new Listing(s, mailbox));
+                mailbox, poison, handoffs, regions, new Listing(s, mailbox, poison, debugfs),
+                new PortControl(attributes, s, handoffs::refuseIfHeld), new DpaControl(attributes, s, handoffs::refuseIfHeld),
+                new SanitizeWait(attributes, s), new PoisonControl(debugfs, s));
         this.server = new SocketServer(config.socket(), new Dispatcher(services, self, clock), config.limits(),
                 config.exposure(), config.procRoot());
         if (!config.settings().accelerators().isEmpty()) {

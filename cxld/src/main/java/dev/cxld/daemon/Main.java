@@ -97,6 +97,11 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
                     + " that is the kernel's sysfs); 'none' to not read them")
     String tracefs;
 
+    @picocli.CommandLine.Option(names = "--debugfs", paramLabel = "DIR",
+            description = "debugfs, for poison injection through cxl/memN/inject_poison (default: kernel/debug under"
+                    + " --sysfs-root when that is the kernel's sysfs); 'none' for none")
+    String debugfs;
+
     @picocli.CommandLine.Option(names = "--run-dir", paramLabel = "DIR", defaultValue = "/run/cxld",
             description = "where live handoffs are published as files, handoffs/MEMDEV.json (default:"
                     + " ${DEFAULT-VALUE}; systemd's RuntimeDirectory)")
@@ -159,7 +164,9 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         Path trace = tracefs != null ? ("none".equals(tracefs) ? null : Path.of(tracefs))
                 : kernel ? sysfsRoot.resolve("kernel/tracing") : null;
         Daemon daemon = new Daemon(new Daemon.Config(sysfsRoot, socket, limits, exposure, adminGroup,
-                java.time.Duration.ofSeconds(rescanSeconds), trace, live, devRoot, stateDir, procRoot, runDir, settings));
+                java.time.Duration.ofSeconds(rescanSeconds), trace, live, devRoot, stateDir, procRoot, runDir, settings,
+                debugfs != null ? ("none".equals(debugfs) ? null : Path.of(debugfs))
+                        : kernel ? sysfsRoot.resolve("kernel/debug") : null));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 daemon.close();

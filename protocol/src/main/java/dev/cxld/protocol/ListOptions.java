@@ -50,7 +50,10 @@ public final class ListOptions {
     boolean firmware;
     @Option(names = {"-A", "--alert-config"}, description = "add each memdev's alert_config (Get Alert Configuration)")
     boolean alertConfig;
-    @Option(names = {"-v", "--verbose"}, description = "-v adds -B -P -E -D -T -R; -vv also -i; -vvv also -H -I -F -A")
+    @Option(names = {"-L", "--media-errors"}, description = "add each memdev's and region's media_errors (the poison"
+            + " list: trigger_poison_list and its cxl_poison trace events)")
+    boolean mediaErrors;
+    @Option(names = {"-v", "--verbose"}, description = "-v adds -B -P -E -D -T -R; -vv also -i; -vvv also -H -I -F -A -L")
     boolean[] verbose = new boolean[0];
 
     /** What to list (not yet {@link ListParams#resolve() resolved}). */
@@ -61,6 +64,6 @@ public final class ListOptions {
 
     /** The mailbox details asked for, sent beside the list parameters. */
     public MemdevDetails details() {
-        return new MemdevDetails(health, partition, firmware, alertConfig);
+        return new MemdevDetails(health, partition, firmware, alertConfig, mediaErrors);
     }
 }

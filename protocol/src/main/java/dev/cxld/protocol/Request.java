@@ -57,4 +57,12 @@ public record Request(JsonNode id, String op, JsonNode args, String format) {
     public static final String DESTROY_REGION = "destroy-region";
     public static final String ENABLE_REGION = "enable-region";
     public static final String DISABLE_REGION = "disable-region";
+    public static final String ENABLE_PORT = "enable-port";
+    public static final String DISABLE_PORT = "disable-port";
+    public static final String DISABLE_BUS = "disable-bus";
+    public static final String RESERVE_DPA = "reserve-dpa";
+    public static final String FREE_DPA = "free-dpa";
+    public static final String WAIT_SANITIZE = "wait-sanitize";
+    public static final String INJECT_POISON = "inject-poison";
+    public static final String CLEAR_POISON = "clear-poison";
 }

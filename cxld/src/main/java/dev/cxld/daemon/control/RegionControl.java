@@ -52,7 +52,12 @@ public final class RegionControl {
     }
 
     /** What create-region was asked: null fields take their defaults. */
-    public record CreateRequest(String root, String type, Integer ways, Integer granularity, Long size, List<String> memdevs) {}
+    public record CreateRequest(String root, String type, Integer ways, Integer granularity, Long size, List<String> memdevs,
+            String uuid) {
+        public CreateRequest(String root, String type, Integer ways, Integer granularity, Long size, List<String> memdevs) {
+            this(root, type, ways, granularity, size, memdevs, null);
+        }
+    }
 
     public ObjectNode create(CreateRequest q) {
         Topology t = snapshots.fresh().topology();
@@ -112,7 +117,8 @@ public final class RegionControl {
                 write(create, name, "create " + name);
                 undo.push(() -> quietly(sysfs.device(root.decoder(), "delete_region"), name));
                 if (q.type().equals("pmem")) {
-                    write(sysfs.device(name, "uuid"), UUID.randomUUID().toString(), "set the uuid of " + name);
+                    write(sysfs.device(name, "uuid"), q.uuid() != null ? q.uuid() : UUID.randomUUID().toString(),
+                            "set the uuid of " + name);
                 }
                 write(sysfs.device(name, "interleave_granularity"), Integer.toString(granularity),
                         "set " + name + "'s granularity");
@@ -190,6 +196,7 @@ public final class RegionControl {
         if (Boolean.TRUE.equals(r.locked())) {
             throw new Refusal(ErrorCode.LOCKED, name + " is locked by the kernel (regionZ/locked): it cannot be destroyed");
         }
+        refuseOutOfOrder(snapshots.fresh().topology(), r);
         if (r.enabled() && !force) {
             throw new Refusal(ErrorCode.IN_USE, name + " is enabled: its memory may be in use; disable it first or force");
         }
@@ -216,6 +223,29 @@ public final class RegionControl {
         o.put("region", name);
         o.put("destroyed", true);
         return o;
+    }
+
+    /**
+     * DPA is freed in reverse decoder order: a region whose endpoint decoder on some memdev has a
+     * later decoder with DPA (another region's, or a reservation) cannot free its own, so it is
+     * not torn down at all (ndctl v85's "destroy blocked"), rather than decommitted half way.
+     */
+    private static void refuseOutOfOrder(Topology t, Region r) {
+        for (Mapping m : r.mappings()) {
+            Decoder own = t.decoder(m.decoder()).orElse(null);
+            if (own == null) {
+                continue;
+            }
+            t.decoders().stream()
+                    .filter(d -> d.kind() == DecoderKind.ENDPOINT && own.port().equals(d.port()))
+                    .filter(d -> d.instance() > own.instance() && d.dpaSize() != null && d.dpaSize() > 0)
+                    .min(Comparator.comparingLong(Decoder::instance))
+                    .ifPresent(later -> {
+                        throw new Refusal(ErrorCode.IN_USE, r.region() + ": destroy blocked, " + own.decoder()
+                                + " still has later active decoder " + later.decoder() + " on " + m.memdev()
+                                + (later.region() != null ? " (" + later.region() + "): destroy that first" : ""));
+                    });
+        }
     }
 
     public ObjectNode enable(String name) {

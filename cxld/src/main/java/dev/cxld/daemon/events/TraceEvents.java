@@ -17,9 +17,14 @@ import org.slf4j.LoggerFactory;
 public final class TraceEvents implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TraceEvents.class);
 
+    private static final String BARRIER = "cxld-barrier-";
+
     private final TracefsInstance instance;
     private final Thread thread;
     private volatile String state;
+    private final java.util.concurrent.atomic.AtomicLong barriers = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.Map<String, java.util.concurrent.CountDownLatch> pending =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private TraceEvents(TracefsInstance instance, EventBus bus, String state) {
         this.instance = instance;
@@ -36,6 +41,32 @@ public final class TraceEvents implements AutoCloseable {
     /** Whether events are being read now. */
     public boolean running() {
         return state.startsWith("enabled");
+    }
+
+    /**
+     * Returns once every event the kernel emitted before this call has been published on the bus:
+     * a marker is written to the instance's trace_marker and awaited in trace_pipe (events come out
+     * in the order they were recorded). False when that did not happen within {@code timeoutMs}.
+     */
+    public boolean barrier(long timeoutMs) {
+        if (!running()) {
+            return false;
+        }
+        String token = BARRIER + barriers.incrementAndGet();
+        java.util.concurrent.CountDownLatch seen = new java.util.concurrent.CountDownLatch(1);
+        pending.put(token, seen);
+        try {
+            instance.mark(token);
+            return seen.await(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (IOException e) {
+            LOG.debug("trace barrier: {}", IoErrors.reason(e));
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            pending.remove(token);
+        }
     }
 
     /**
@@ -59,6 +90,14 @@ public final class TraceEvents implements AutoCloseable {
             String line;
             while ((line = r.readLine()) != null) {
                 String l = line;
+                int b = l.indexOf(BARRIER);
+                if (b >= 0) {
+                    java.util.concurrent.CountDownLatch seen = pending.get(l.substring(b).strip());
+                    if (seen != null) {
+                        seen.countDown();
+                    }
+                    continue;
+                }
                 TraceLine.parse(l).ifPresentOrElse(e -> bus.publish(List.of(e)),
                         () -> LOG.debug("trace line not understood: {}", l));
             }

@@ -98,13 +98,7 @@ final class Idents {
 
     /** A bus is its root port; its provider is named after the platform device that published it. */
     static String provider(Port root) {
-        if ("ACPI0017:00".equals(root.host())) {
-            return "ACPI.CXL";
-        }
-        if ("cxl_acpi.0".equals(root.host())) {
-            return "cxl_test";
-        }
-        return root.host();
+        return root.provider();
     }
 
     static boolean bus(Port root, String ident) {
@@ -117,9 +111,9 @@ final class Idents {
                 || (w.equals("endpoint") && kind == PortKind.ENDPOINT);
     }
 
-    /** The port itself matches one word. */
+    /** The port itself matches one word: a kind, its id or name, or its host device (ndctl's __util_cxl_port_filter). */
     static boolean portSelf(Port p, String ident) {
-        return anyWord(ident, w -> kind(w, p.kind()) || idOrName(w, "port", p.port()));
+        return anyWord(ident, w -> kind(w, p.kind()) || idOrName(w, "port", p.port()) || w.equals(p.host()));
     }
 
     /** The port or (unless single) one of its ancestors matches. */
@@ -136,7 +130,7 @@ final class Idents {
     }
 
     static boolean endpoint(Port e, String ident) {
-        return anyWord(ident, w -> idOrName(w, "endpoint", e.port()));
+        return anyWord(ident, w -> idOrName(w, "endpoint", e.port()) || w.equals(e.host()));
     }
 
     static boolean decoder(TopologyIndex ix, Decoder d, String ident) {

@@ -3,7 +3,9 @@ package dev.cxld.daemon.list;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxld.daemon.errors.Refusal;
 import dev.cxld.daemon.live.Snapshots;
+import dev.cxld.daemon.events.PoisonList;
 import dev.cxld.daemon.mailbox.MemdevCommands;
+import dev.cxld.daemon.sysfs.CxlDebugfs;
 import dev.cxld.protocol.Json;
 import dev.cxld.protocol.JsonText;
 import dev.cxld.protocol.ListParams;
@@ -30,9 +32,22 @@ public final class Listing {
     private final java.util.Map<ListParams, JsonNode> renderedJson = lru();
     private final java.util.Map<ListParams, String> renderedText = lru();
 
+    private final PoisonList poison;
+    private final CxlDebugfs debugfs;
+
     public Listing(Snapshots snapshots, MemdevCommands mailbox) {
+        this(snapshots, mailbox, null, null);
+    }
+
+    /**
+     * With {@code poison}, listings take {@code -L} (media_errors); with {@code debugfs}, memdevs
+     * show poison_injectable where the kernel's CXL debugfs is there, as ndctl v84+ does.
+     */
+    public Listing(Snapshots snapshots, MemdevCommands mailbox, PoisonList poison, CxlDebugfs debugfs) {
         this.snapshots = snapshots;
         this.mailbox = mailbox;
+        this.poison = poison;
+        this.debugfs = debugfs;
     }
 
     /**
@@ -107,7 +122,7 @@ public final class Listing {
         }
         MemdevDetails details = asked.withVerbosity(params.verbose());
         JsonNode out = ListWalk.list(topology, params);
-        if (details.any()) {
+        if (details.health() || details.partition() || details.firmware() || details.alertConfig()) {
             MailboxKeys.add(out, m -> {
                 try {
                     return mailbox.listDetails(m, details.partition(), details.health(), details.firmware(),
@@ -119,6 +134,60 @@ public final class Listing {
                 }
             }, params.human());
         }
+        boolean injectable = debugfs != null && debugfs.present();
+        boolean errors = details.mediaErrors() && poison != null;
+        if (injectable || errors) {
+            java.util.Map<String, java.util.List<PoisonList.Poison>> read = new java.util.HashMap<>();
+            java.util.function.Function<String, java.util.List<PoisonList.Poison>> records = m -> read.computeIfAbsent(m, x -> {
+                try {
+                    return poison.records(x);
+                } catch (Refusal r) {
+                    LOG.info("list: no media errors for {}: {}", x, r.getMessage());
+                    return java.util.List.of();
+                }
+            });
+            DeviceKeys.add(out, injectable ? debugfs::injectable : m -> null,
+                    errors ? m -> mediaErrors(records.apply(m), null, params.human()) : m -> null,
+                    errors ? r -> topology.region(r).map(region -> {
+                        com.fasterxml.jackson.databind.node.ArrayNode all = Json.mapper().createArrayNode();
+                        region.mappings().stream().map(dev.cxld.protocol.model.Mapping::memdev)
+                                .filter(java.util.Objects::nonNull).distinct()
+                                .forEach(m -> all.addAll(mediaErrors(records.apply(m), region, params.human())));
+                        return all;
+                    }).orElse(null) : r -> null);
+        }
         return out;
+    }
+
+    /**
+     * ndctl's media_errors records (cxl/json_poison.c): offset (the DPA for a memdev; for a region
+     * the HPA less the region's start, only the records of that region), length, source, flags.
+     */
+    private static com.fasterxml.jackson.databind.node.ArrayNode mediaErrors(java.util.List<PoisonList.Poison> records,
+            dev.cxld.protocol.model.Region region, boolean human) {
+        com.fasterxml.jackson.databind.node.ArrayNode a = Json.mapper().createArrayNode();
+        for (PoisonList.Poison p : records) {
+            long offset;
+            if (region != null) {
+                if (!region.region().equals(p.region()) || p.hpa() == null || region.resource() == null) {
+                    continue;
+                }
+                offset = p.hpa() - region.resource();
+            } else {
+                offset = p.dpa();
+            }
+            com.fasterxml.jackson.databind.node.ObjectNode r = a.addObject();
+            if (human) {
+                r.put("offset", "0x" + Long.toHexString(offset));
+            } else {
+                r.put("offset", offset);
+            }
+            r.put("length", p.length());
+            r.put("source", p.source());
+            if (p.flags() != null) {
+                r.put("flags", p.flags());
+            }
+        }
+        return a;
     }
 }

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxld.daemon.control.MemdevControl;
+import dev.cxld.daemon.control.DpaControl;
+import dev.cxld.daemon.control.PoisonControl;
+import dev.cxld.daemon.control.PortControl;
 import dev.cxld.daemon.control.RegionControl;
+import dev.cxld.daemon.control.SanitizeWait;
 import dev.cxld.daemon.errors.Refusal;
 import dev.cxld.daemon.events.EventBus;
 import dev.cxld.daemon.events.PoisonList;
@@ -37,7 +41,8 @@ public final class Dispatcher {
     /** What the handlers work with. */
     public record Services(Snapshots snapshots, EventBus events, MemdevControl memdevs, Access access,
             Supplier<Status.Live> live, MemdevCommands mailbox, PoisonList poison, Handoffs handoffs,
-            RegionControl regions, Listing listing) {
+            RegionControl regions, Listing listing, PortControl ports, DpaControl dpa,
+            SanitizeWait sanitize, PoisonControl poisoning) {
         /** The region lifecycle as handoffs use it: a region for a memdev without one, and its undoing. */
         public dev.cxld.daemon.handoff.RegionMaker regionMaker() {
             return regionMaker(regions);

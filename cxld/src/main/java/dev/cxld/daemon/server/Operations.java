@@ -5,6 +5,7 @@ import static dev.cxld.daemon.server.Operation.reads;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxld.daemon.control.DpaControl;
 import dev.cxld.daemon.control.RegionControl;
 import dev.cxld.daemon.events.EventBus;
 import dev.cxld.daemon.handoff.Handoff;
@@ -75,6 +76,8 @@ final class Operations {
                 reads(Request.LABELS_READ, c -> c.ok(s.mailbox().labelsRead(c.args().text("memdev"),
                         c.args().number("offset", 0), c.args().optionalNumber("length")))),
                 reads(Request.POISON, c -> c.ok(s.poison().list(c.args().text("memdev")))),
+                reads(Request.WAIT_SANITIZE, c -> c.ok(s.sanitize().await(c.args().text("memdev"),
+                        c.args().optionalNumber("timeout_ms")))),
 
                 changes(Request.ENABLE_MEMDEV, c -> c.ok(s.memdevs().enable(c.args().text("memdev")))),
                 changes(Request.DISABLE_MEMDEV, c -> c.ok(s.memdevs().disable(c.args().text("memdev"),
@@ -121,11 +124,22 @@ final class Operations {
                 changes(Request.CREATE_REGION, c -> c.ok(s.regions().create(new RegionControl.CreateRequest(
                         c.args().optionalText("root"), c.args().text("type"), c.args().optionalInt("ways"),
                         c.args().optionalInt("granularity"), c.args().optionalNumber("size"),
-                        c.args().texts("memdevs", List.of()))))),
+                        c.args().texts("memdevs", List.of()), c.args().optionalText("uuid"))))),
                 changes(Request.DESTROY_REGION, c -> c.ok(s.regions().destroy(c.args().text("region"),
                         c.args().flag("force")))),
                 changes(Request.ENABLE_REGION, c -> c.ok(s.regions().enable(c.args().text("region")))),
-                changes(Request.DISABLE_REGION, c -> c.ok(s.regions().disable(c.args().text("region")))));
+                changes(Request.DISABLE_REGION, c -> c.ok(s.regions().disable(c.args().text("region")))),
+                changes(Request.ENABLE_PORT, c -> c.ok(s.ports().enable(c.args().text("port"), c.args().flag("endpoint"),
+                        c.args().flag("enable_memdevs")))),
+                changes(Request.DISABLE_PORT, c -> c.ok(s.ports().disable(c.args().text("port"), c.args().flag("endpoint"),
+                        c.args().flag("force")))),
+                changes(Request.DISABLE_BUS, c -> c.ok(s.ports().disableBus(c.args().text("bus"), c.args().flag("force")))),
+                changes(Request.INJECT_POISON, c -> c.ok(s.poisoning().poison(c.args().text("memdev"),
+                        c.args().number("address", -1), true))),
+                changes(Request.CLEAR_POISON, c -> c.ok(s.poisoning().poison(c.args().text("memdev"),
+                        c.args().number("address", -1), false))),
+                changes(Request.RESERVE_DPA, c -> c.ok(s.dpa().reserve(dpa(c)))),
+                changes(Request.FREE_DPA, c -> c.ok(s.dpa().free(dpa(c)))));
         Map<String, Operation> table = new LinkedHashMap<>();
         for (Operation op : ops) {
             if (table.put(op.name(), op) != null) {
@@ -133,6 +147,11 @@ final class Operations {
             }
         }
         return table;
+    }
+
+    private static DpaControl.Request dpa(Operation.Call c) {
+        return new DpaControl.Request(c.args().text("memdev"), c.args().optionalText("type"),
+                c.args().optionalNumber("size"), c.args().optionalText("decoder"), c.args().flag("force"));
     }
 
     /**

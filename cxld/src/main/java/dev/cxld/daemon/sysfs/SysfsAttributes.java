@@ -109,6 +109,37 @@ public final class SysfsAttributes {
     }
 
     /**
+     * Where CXL object {@code name}'s device really is ({@code /sys/devices/...}, its
+     * {@code bus/cxl/devices} link resolved), as text; empty when it is gone.
+     */
+    public Optional<String> devicePath(String name) {
+        try {
+            return Optional.of(device(name, "").toRealPath().toString());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Unbinds port {@code port}'s uport (a root's platform device, {@code ACPI0017:00} or
+     * {@code cxl_acpi.0}) from its driver, as libcxl's {@code cxl_bus_disable_invalidate} does:
+     * the device's name to {@code UPORT/driver/unbind}.
+     */
+    public void unbindUport(String port, String what) {
+        Path uport;
+        try {
+            uport = device(port, "uport").toRealPath();
+        } catch (IOException e) {
+            throw new Refusal(ErrorCode.NOT_FOUND, what + ": " + device(port, "uport") + ": " + IoErrors.reason(e));
+        }
+        Path unbind = uport.resolve("driver/unbind");
+        if (!Files.exists(unbind)) {
+            throw new Refusal(ErrorCode.KERNEL_ERROR, what + ": " + uport.getFileName() + " has no driver bound");
+        }
+        write(unbind, uport.getFileName().toString(), what);
+    }
+
+    /**
      * The firmware loader's state of a memdev ({@code memN/firmware/memN/status} and, while an
      * update is in progress, {@code remaining_size}); empty when the memdev has no loader.
      */

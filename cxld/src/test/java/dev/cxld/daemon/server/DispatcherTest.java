@@ -174,7 +174,8 @@ class DispatcherTest {
         assertThat(call(READER, "{\"id\":1,\"op\":\"frobnicate\"}").get("error").get("message").asText())
                 .isEqualTo("unknown operation \"frobnicate\"; this cxld knows: hello, list, status, monitor,"
                         + " mailbox-commands, identify, health, partition, fw-info, alert-config, logs, timestamp,"
-                        + " shutdown-state, labels-read, poison, enable-memdev, disable-memdev, labels-write, labels-zero,"
-                        + " attach-region, detach-region, create-region, destroy-region, enable-region, disable-region");
+                        + " shutdown-state, labels-read, poison, wait-sanitize, enable-memdev, disable-memdev, labels-write, labels-zero,"
+                        + " attach-region, detach-region, create-region, destroy-region, enable-region, disable-region,"
+                        + " enable-port, disable-port, disable-bus, inject-poison, clear-poison, reserve-dpa, free-dpa");
     }
 }

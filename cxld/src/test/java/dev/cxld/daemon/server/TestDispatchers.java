@@ -53,7 +53,11 @@ public final class TestDispatchers {
                 () -> new Status.Live(snapshots.stats(), "off", 30, bus.subscribers(), "disabled: test", access.adminGroup(),
                         handoffs.status(), com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode()),
                 mailbox, new PoisonList(attributes, bus, () -> false), handoffs,
-                regions, new Listing(snapshots, mailbox));
+                regions, new Listing(snapshots, mailbox),
+                new dev.cxld.daemon.control.PortControl(attributes, snapshots, handoffs::refuseIfHeld),
+                new dev.cxld.daemon.control.DpaControl(attributes, snapshots, handoffs::refuseIfHeld),
+                new dev.cxld.daemon.control.SanitizeWait(attributes, snapshots),
+                new dev.cxld.daemon.control.PoisonControl(new dev.cxld.daemon.sysfs.CxlDebugfs(null), snapshots));
         return new Dispatcher(services, self, Clock.systemUTC());
     }
 }

@@ -11,5 +11,5 @@ public final class ReadingOperations {
 
     public static final List<String> ALL = List.of("hello", "list", "status", "monitor", "mailbox-commands", "identify",
             "health", "partition", "fw-info", "alert-config", "logs", "timestamp", "shutdown-state", "labels-read",
-            "poison");
+            "poison", "wait-sanitize");
 }

@@ -31,4 +31,18 @@ public record Port(
         dports = List.copyOf(dports);
         errors = List.copyOf(errors);
     }
+
+    /**
+     * What ndctl calls a bus's provider, named after the platform device that published its root:
+     * {@code ACPI.CXL} for ACPI0017, {@code cxl_test} for the kernel's mock, else the host's name.
+     */
+    public String provider() {
+        if ("ACPI0017:00".equals(host)) {
+            return "ACPI.CXL";
+        }
+        if ("cxl_acpi.0".equals(host)) {
+            return "cxl_test";
+        }
+        return host;
+    }
 }
