@@ -33,10 +33,13 @@ until [ -S "$tmp/cxld.sock" ]; do
     { [ $i -gt 600 ] || ! kill -0 "$pid" 2>/dev/null; } && warn "cxld did not start: $(cat "$tmp/cxld.log")"
     sleep 0.1
 done
-# cxlctl's calls, each with its exit status (2: a usage error on purpose; 4: no such memdev)
+# cxlctl's calls, each with its exit status (2: a usage error on purpose; 4: no such memdev),
 n=0
+# and ndctl's verbs, which say what they did ndctl's way: a port not found is a notice (0); no
+# pmem DPA to free is an error (1); no region matched (0); no root decoder named (1)
 for call in "0 list -M -R -T -u -D -E -vv" "0 status" "0 --version" "0 list --help" "0 attach-region --help" \
-        "0 monitor --help" "0 --help" "2 list -S" "0 list -m mem0 -i -T" "4 identify mem9"; do
+        "0 monitor --help" "0 --help" "2 list -S" "0 list -m mem0 -i -T" "4 identify mem9" \
+        "0 disable-port port99" "1 free-dpa -t pmem mem0" "0 destroy-region region99" "1 create-region"; do
     n=$((n + 1))
     want=${call%% *}
     # shellcheck disable=SC2086 # the call's words

@@ -40,7 +40,10 @@ public final class CxlCtl implements Runnable {
             "reserve-dpa", DpaCommands.Reserve.class, "free-dpa", DpaCommands.Free.class,
             "read-labels", LabelVerbs.Read.class, "write-labels", LabelVerbs.Write.class,
             "zero-labels", LabelVerbs.Zero.class, "wait-sanitize", SanitizeVerb.class,
-            "inject-media-poison", PoisonVerbs.Inject.class, "clear-media-poison", PoisonVerbs.Clear.class);
+            "inject-media-poison", PoisonVerbs.Inject.class, "clear-media-poison", PoisonVerbs.Clear.class,
+            "set-partition", MailboxVerbs.SetPartition.class, "set-alert-config", MailboxVerbs.SetAlertConfig.class,
+            "update-firmware", FirmwareVerb.class, "inject-protocol-error", ProtocolErrorVerb.class,
+            "help", HelpCommand.Help.class, "version", HelpCommand.Version.class);
 
     @Spec CommandSpec spec;
 
@@ -64,8 +67,15 @@ public final class CxlCtl implements Runnable {
         return clients.apply(socket);
     }
 
+    @Option(names = "--list-cmds", description = "print every command's name, one per line (as cxl --list-cmds)")
+    boolean listCmds;
+
     @Override
     public void run() {
+        if (listCmds) {
+            HelpCommand.listCommands(spec.commandLine().getOut());
+            return;
+        }
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: see the list below.");
     }
 

@@ -97,6 +97,9 @@ final class LabelVerbs {
                     + " Needs root or cxld's admin group."},
             footer = {"", "Example:", "  cxlctl write-labels mem0 -i mem0.lsa"})
     static final class Write extends LabelVerb {
+        /** Bytes of label data per request: 32 KiB, 43 KiB as base64. */
+        static final int CHUNK = 32 * 1024;
+
         @Option(names = {"-i", "--input"}, paramLabel = "FILE", description = "file to read the label data from (default: stdin)")
         Path input;
 
@@ -142,12 +145,22 @@ final class LabelVerbs {
             if (single == null) {
                 return;
             }
-            ObjectNode a = args(single);
-            a.remove("length");
-            a.put("data", Base64.getEncoder().encodeToString(data));
-            if (!request(Request.LABELS_WRITE, a, "action_write").ok()) {
-                log.reset();
-                log.failed();
+            // in pieces that keep each request line well under cxld's 64 KiB limit; the mailbox
+            // writes the label area in payload-sized pieces anyway
+            for (int done = 0; done == 0 || done < data.length; done += CHUNK) {
+                int n = Math.min(CHUNK, data.length - done);
+                ObjectNode a = args(single);
+                a.remove("length");
+                a.put("offset", offset + done);
+                a.put("data", Base64.getEncoder().encodeToString(java.util.Arrays.copyOfRange(data, done, done + n)));
+                if (!request(Request.LABELS_WRITE, a, "action_write").ok()) {
+                    log.reset();
+                    log.failed();
+                    return;
+                }
+                if (n == 0) {
+                    break;
+                }
             }
         }
 

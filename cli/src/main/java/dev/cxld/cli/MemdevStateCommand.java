@@ -1,6 +1,5 @@
 package dev.cxld.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxld.protocol.Json;
@@ -8,28 +7,19 @@ import dev.cxld.protocol.JsonText;
 import dev.cxld.protocol.Request;
 import dev.cxld.protocol.Response;
 import java.io.IOException;
-import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
- * enable-memdev and disable-memdev: one request per memdev, in order; the summary on stderr as
- * ndctl prints it, the results as JSON with --json. Stops at the first failure.
+ * enable-memdev and disable-memdev, as ndctl's {@code cxl} verbs of those names: targets, messages
+ * and exit status as {@link MemdevVerb} has them; with {@code --json} (cxlctl's own), the result
+ * for each memdev on stdout.
  */
-abstract class MemdevStateCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @ParentCommand CxlCtl parent;
-
-    @Parameters(paramLabel = "MEMDEV", arity = "1..*", description = "memdev names (mem0 mem1 ...)")
-    List<String> memdevs;
-
-    @Option(names = "--json", description = "print the result of each memdev as a JSON array on stdout")
+abstract class MemdevStateCommand extends MemdevVerb {
+    @Option(names = "--json", description = "print the result of each memdev as a JSON array on stdout (cxlctl's)")
     boolean json;
+
+    private ArrayNode results;
 
     abstract String op();
 
@@ -38,42 +28,44 @@ abstract class MemdevStateCommand implements Callable<Integer> {
     abstract boolean force();
 
     @Override
-    public Integer call() throws IOException {
-        ArrayNode results = Json.mapper().createArrayNode();
-        int changed = 0;
-        int status = ExitCodes.OK;
-        for (String m : memdevs) {
-            ObjectNode args = Json.mapper().createObjectNode().put("memdev", m);
-            if (force()) {
-                args.put("force", true);
-            }
-            Response r = parent.client().call(op(), args);
-            if (!r.ok()) {
-                spec.commandLine().getErr().println("cxlctl " + op() + ": " + r.error().message());
-                status = ExitCodes.of(r.error().code());
-                if (json) {
-                    results.add(Json.mapper().valueToTree(r.error()));
-                }
-                break;
-            }
-            JsonNode result = r.result();
-            results.add(result);
-            changed += result.path("changed").asBoolean() ? 1 : 0;
+    boolean prepare() {
+        results = Json.mapper().createArrayNode();
+        return true;
+    }
+
+    @Override
+    boolean action(String memdev) throws IOException {
+        ObjectNode args = Json.mapper().createObjectNode().put("memdev", memdev);
+        if (force()) {
+            args.put("force", true);
         }
+        Response r = request(op(), args, op().equals(Request.ENABLE_MEMDEV) ? "action_enable" : "action_disable");
+        results.add(r.ok() ? r.result() : Json.mapper().valueToTree(r.error()));
+        return r.ok();
+    }
+
+    @Override
+    void finish() {
         if (json) {
             spec.commandLine().getOut().print(JsonText.pretty(results));
             spec.commandLine().getOut().flush();
         }
-        spec.commandLine().getErr().println("cxlctl " + op() + ": " + verb() + " " + changed + " mem"
-                + (changed == 1 ? "" : "s") + (results.size() - changed > 0 && status == ExitCodes.OK
-                        ? " (" + (results.size() - changed) + " already " + verb() + ")" : ""));
-        return status;
+    }
+
+    @Override
+    String summary(int count) {
+        return verb() + " " + NdctlStyle.plural(count, "mem");
+    }
+
+    @Override
+    String function() {
+        return "cmd_" + (op().equals(Request.ENABLE_MEMDEV) ? "enable" : "disable") + "_memdev";
     }
 
     /** {@code cxlctl enable-memdev}. */
-    @Command(name = "enable-memdev", mixinStandardHelpOptions = true,
-            description = "Enable memdevs: bind the cxl_mem driver, which brings up their endpoint ports and"
-                    + " decoders. An enabled memdev is left as it is. Needs root or cxld's admin group.",
+    @Command(name = "enable-memdev", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Enable memdevs (ndctl's cxl enable-memdev): bind the cxl_mem driver, which brings up their"
+                    + " endpoint ports and decoders. An enabled memdev is left as it is. Needs root or cxld's admin group.",
             footer = {"", "Example:", "  cxlctl enable-memdev mem0 mem1"})
     static final class Enable extends MemdevStateCommand {
         @Override
@@ -93,13 +85,14 @@ abstract class MemdevStateCommand implements Callable<Integer> {
     }
 
     /** {@code cxlctl disable-memdev}. */
-    @Command(name = "disable-memdev", mixinStandardHelpOptions = true,
-            description = "Disable memdevs: unbind the cxl_mem driver, which removes their endpoint ports and"
-                    + " decoders. A memdev that decodes a committed region is refused (IN_USE, exit 7) unless"
-                    + " forced, since disabling it tears the region down. Needs root or cxld's admin group.",
+    @Command(name = "disable-memdev", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Disable memdevs (ndctl's cxl disable-memdev): unbind the cxl_mem driver, which removes their"
+                    + " endpoint ports and decoders. A memdev that decodes a committed region is refused unless forced,"
+                    + " since disabling it tears the region down; one that guards a handoff is refused even then."
+                    + " Needs root or cxld's admin group.",
             footer = {"", "Example:", "  cxlctl disable-memdev mem2"})
     static final class Disable extends MemdevStateCommand {
-        @Option(names = {"-f", "--force"}, description = "disable even a memdev that decodes a committed region")
+        @Option(names = {"-f", "--force"}, description = "DANGEROUS: disable even a memdev that decodes a committed region")
         boolean forced;
 
         @Override

@@ -146,7 +146,7 @@ class AuthorizationTest {
         assertThat(status.exit()).as(status.err()).isZero();
 
         Result denied = asNobody("", socket, "disable-memdev", "-f", "mem2");
-        assertThat(denied.exit()).isEqualTo(ExitCodes.PERMISSION_DENIED);
+        assertThat(denied.exit()).as("ndctl's verbs exit 1 on any failure").isEqualTo(1);
         assertThat(denied.err()).contains("disable-memdev changes the system: it needs root or membership in group users")
                 .contains("(uid 65534, pid ");
         assertThat(Files.readString(tmp.resolve("open/bus/cxl/drivers/cxl_mem/unbind"))).as("nothing written").isEmpty();
@@ -206,7 +206,7 @@ class AuthorizationTest {
         Result r = asNobody(GID, socket, "disable-memdev", "-f", "mem2");
         // authorized: the write reaches the (captured, so unchanging) tree and the daemon says so
         assertThat(r.err()).doesNotContain("changes the system");
-        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.KERNEL_ERROR);
+        assertThat(r.exit()).as(r.err()).isEqualTo(1);
         assertThat(r.err()).contains("accepted the write", "still enabled");
         assertThat(Files.readString(tmp.resolve("group/bus/cxl/drivers/cxl_mem/unbind"))).isEqualTo("mem2");
     }

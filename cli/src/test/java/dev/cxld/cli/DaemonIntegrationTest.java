@@ -197,11 +197,12 @@ class DaemonIntegrationTest {
     }
 
     @Test
-    void disablingAMemdevOfACommittedRegionIsRefusedWithExitSeven() throws Exception {
+    void disablingAMemdevOfACommittedRegionIsRefusedAsNdctlRefusesIt() throws Exception {
         start("ram3-committed");
         StringWriter e = new StringWriter();
-        assertThat(run(out, e, "disable-memdev", "mem0")).isEqualTo(ExitCodes.IN_USE);
-        assertThat(e.toString()).startsWith("cxlctl disable-memdev: mem0 is part of an active region (region0)");
+        assertThat(run(out, e, "disable-memdev", "mem0")).isEqualTo(1);
+        assertThat(e.toString()).startsWith("cxl memdev: action_disable: mem0 is part of an active region (region0)")
+                .endsWith("cxl memdev: cmd_disable_memdev: disabled 0 mem\n");
         StringWriter json = new StringWriter();
         assertThat(run(json, new StringWriter(), "enable-memdev", "--json", "mem0", "mem1")).isZero();
         assertThat(json.toString()).contains("\"memdev\":\"mem1\"", "\"changed\":false");

@@ -1,6 +1,7 @@
 package dev.cxld.daemon;
 
 import dev.cxld.daemon.control.DpaControl;
+import dev.cxld.daemon.control.FirmwareUpdate;
 import dev.cxld.daemon.control.MemdevControl;
 import dev.cxld.daemon.control.PoisonControl;
 import dev.cxld.daemon.control.PortControl;
@@ -180,6 +181,7 @@ public final class Daemon implements AutoCloseable {
         PoisonList poison = new PoisonList(attributes, bus, () -> tracing != null && tracing.running(),
                 tracing == null ? null : tracing::barrier);
         CxlDebugfs debugfs = new CxlDebugfs(config.debugfs());
+        FirmwareUpdate firmware = new FirmwareUpdate(attributes, s, clock);
         Dispatcher.Services services = new Dispatcher.Services(s, bus,
                 new MemdevControl(attributes, s, handoffs::refuseIfHeld), access,
                 () -> new Status.Live(s.stats(), l == null ? ls : l.running() ? "running" : "stopped (see the log)",
@@ -188,7 +190,7 @@ public final class Daemon implements AutoCloseable {
                         handoffs.status(), policy.status()),
                 mailbox, poison, handoffs, regions, new Listing(s, mailbox, poison, debugfs),
                 new PortControl(attributes, s, handoffs::refuseIfHeld), new DpaControl(attributes, s, handoffs::refuseIfHeld),
-                new SanitizeWait(attributes, s), new PoisonControl(debugfs, s));
+                new SanitizeWait(attributes, s), new PoisonControl(debugfs, s), firmware);
         this.server = new SocketServer(config.socket(), new Dispatcher(services, self, clock), config.limits(),
                 config.exposure(), config.procRoot());
         if (!config.settings().accelerators().isEmpty()) {
@@ -198,6 +200,8 @@ public final class Daemon implements AutoCloseable {
         policy.start(); // the designated memdevs present now arrive before anyone can ask
         long period = config.rescanInterval().toMillis();
         timer.scheduleWithFixedDelay(() -> guarded(s::rescan), period, period, TimeUnit.MILLISECONDS);
+        // a firmware upload whose client stopped sending is aborted
+        timer.scheduleWithFixedDelay(() -> guarded(firmware::expire), 5, 5, TimeUnit.SECONDS);
         // process leases end when their process exits: looked for once a second
         timer.scheduleWithFixedDelay(() -> guarded(handoffs::checkLeases), 1000, 1000, TimeUnit.MILLISECONDS);
         if (listener != null) {

@@ -65,4 +65,9 @@ public record Request(JsonNode id, String op, JsonNode args, String format) {
     public static final String WAIT_SANITIZE = "wait-sanitize";
     public static final String INJECT_POISON = "inject-poison";
     public static final String CLEAR_POISON = "clear-poison";
+    public static final String SET_PARTITION = "set-partition";
+    public static final String SET_ALERT_CONFIG = "set-alert-config";
+    public static final String FIRMWARE_UPLOAD = "firmware-upload";
+    public static final String FIRMWARE_CANCEL = "firmware-cancel";
+    public static final String INJECT_PROTOCOL_ERROR = "inject-protocol-error";
 }

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class Snapshots implements UeventListener.Sink {
     private static final Logger LOG = LoggerFactory.getLogger(Snapshots.class);
     /** How long a request waits for the listener to apply uevents the kernel has already sent. */
-    static final long CATCH_UP_MS = 250;
+    static final long CATCH_UP_MS = 1000;
 
     private final CxlSysfs sysfs;
     private final Clock clock;

@@ -99,6 +99,140 @@ public final class MemdevCommands {
         });
     }
 
+    private static final long PARTITION_UNIT = 256L << 20;
+
+    /**
+     * set-partition, as ndctl's {@code cxl set-partition} decides it ({@code validate_partition}):
+     * of the capacity that is neither volatile- nor persistent-only, {@code size} bytes (null: all)
+     * go to {@code type} ({@code ram}/{@code volatile} or {@code pmem}); the volatile size that
+     * makes is aligned to the device's partition alignment when {@code align}, else must be
+     * aligned. Set Partition Info takes effect at the next reset ("next" in the answer).
+     */
+    public ObjectNode setPartition(String memdev, String type, Long size, boolean align) {
+        boolean pmem;
+        if (type == null || type.equals("pmem")) {
+            pmem = true;
+        } else if (type.equals("ram") || type.equals("volatile")) {
+            pmem = false;
+        } else {
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, "invalid type '" + type + "' (pmem, ram or volatile)");
+        }
+        return mailboxes.with(memdev, mb -> {
+            Mailbox.Answer id = mb.call(CommandId.IDENTIFY, NONE);
+            if (!(id instanceof Mailbox.Data d)) {
+                throw new Refusal(ErrorCode.UNAVAILABLE, memdev + ": Identify failed: " + ((Mailbox.Unsupported) id).reason());
+            }
+            Le p = new Le(d.bytes());
+            long total = java.util.Objects.requireNonNullElse(p.u64(0x10), 0L);
+            long volatileOnly = java.util.Objects.requireNonNullElse(p.u64(0x18), 0L);
+            long persistentOnly = java.util.Objects.requireNonNullElse(p.u64(0x20), 0L);
+            long alignment = java.util.Objects.requireNonNullElse(p.u64(0x28), 0L) * PARTITION_UNIT;
+            if (alignment == 0) {
+                throw new Refusal(ErrorCode.INVALID_ARGUMENT, memdev + ": no available capacity: the device has no"
+                        + " partitionable capacity (partition alignment 0)");
+            }
+            long available = (total - volatileOnly - persistentOnly) * PARTITION_UNIT;
+            long volatileSize;
+            if (size == null) {
+                volatileSize = pmem ? 0 : available;
+            } else {
+                if (size < 0 || size > available) {
+                    throw new Refusal(ErrorCode.INVALID_ARGUMENT, memdev + ": " + size + " exceeds available capacity "
+                            + available);
+                }
+                volatileSize = pmem ? available - size : size;
+            }
+            if (volatileSize % alignment != 0) {
+                if (!align) {
+                    throw new Refusal(ErrorCode.INVALID_ARGUMENT, memdev + ": size " + volatileSize
+                            + " is not partition aligned " + alignment + " (--align rounds it)");
+                }
+                volatileSize = pmem ? volatileSize / alignment * alignment
+                        : (volatileSize + alignment - 1) / alignment * alignment;
+                if (volatileSize > available) {
+                    throw new Refusal(ErrorCode.INVALID_ARGUMENT, memdev + ": aligned partition size " + volatileSize
+                            + " exceeds available size " + available);
+                }
+            }
+            byte[] in = new byte[0x0a];
+            long units = volatileSize / PARTITION_UNIT;
+            le32(in, 0, (int) units);
+            le32(in, 4, (int) (units >>> 32));
+            Mailbox.Answer a = mb.call(CommandId.SET_PARTITION_INFO, in);
+            if (a instanceof Mailbox.Unsupported u) {
+                throw new Refusal(ErrorCode.UNAVAILABLE, memdev + ": Set Partition Info: " + u.reason());
+            }
+            ObjectNode o = F.objectNode().put("memdev", memdev).put("volatile_size", volatileSize);
+            Mailbox.Answer part = mb.call(CommandId.GET_PARTITION_INFO, NONE);
+            if (part instanceof Mailbox.Data pd) {
+                o.set("partition_info", Decoders.partitionInfo(pd.bytes()));
+            }
+            return o;
+        });
+    }
+
+    /** One warning threshold of set-alert-config: on with a threshold, or off. */
+    public record Alert(boolean on, int threshold) {}
+
+    /**
+     * set-alert-config (Set Alert Configuration): each of life used, over temperature, under
+     * temperature, corrected volatile and corrected persistent errors may be turned on with a
+     * programmable warning threshold, or off; null leaves it as it is. The thresholds are checked
+     * as ndctl checks them.
+     */
+    public ObjectNode setAlertConfig(String memdev, Alert lifeUsed, Alert overTemp, Alert underTemp, Alert volatileErrors,
+            Alert pmemErrors) {
+        Alert[] alerts = {lifeUsed, overTemp, underTemp, volatileErrors, pmemErrors};
+        String[] names = {"life used", "device over temperature", "device under temperature",
+            "corrected volatile mem error", "corrected pmem error"};
+        int valid = 0;
+        int enable = 0;
+        for (int i = 0; i < alerts.length; i++) {
+            Alert a = alerts[i];
+            if (a == null) {
+                continue;
+            }
+            if (a.on()) {
+                int t = a.threshold();
+                boolean ok = i == 0 ? t >= 0 && t <= 100 : i <= 2 ? t >= Short.MIN_VALUE && t <= Short.MAX_VALUE
+                        : t >= 0 && t <= 0xFFFF;
+                if (!ok) {
+                    throw new Refusal(ErrorCode.INVALID_ARGUMENT, "Invalid " + names[i] + " threshold: " + t);
+                }
+                enable |= 1 << i;
+            }
+            valid |= 1 << i;
+        }
+        if (valid == 0) {
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, "No action specified");
+        }
+        byte[] in = new byte[0x0c];
+        in[0] = (byte) valid;
+        in[1] = (byte) enable;
+        if (lifeUsed != null && lifeUsed.on()) {
+            in[2] = (byte) lifeUsed.threshold();
+        }
+        int[] offsets = {0, 4, 6, 8, 10};
+        for (int i = 1; i < alerts.length; i++) {
+            if (alerts[i] != null && alerts[i].on()) {
+                in[offsets[i]] = (byte) alerts[i].threshold();
+                in[offsets[i] + 1] = (byte) (alerts[i].threshold() >> 8);
+            }
+        }
+        return mailboxes.with(memdev, mb -> {
+            Mailbox.Answer a = mb.call(CommandId.SET_ALERT_CONFIG, in);
+            if (a instanceof Mailbox.Unsupported u) {
+                throw new Refusal(ErrorCode.UNAVAILABLE, memdev + ": Set Alert Configuration: " + u.reason());
+            }
+            ObjectNode o = F.objectNode().put("memdev", memdev);
+            Mailbox.Answer now = mb.call(CommandId.GET_ALERT_CONFIG, NONE);
+            if (now instanceof Mailbox.Data d) {
+                o.set("alert_config", Decoders.alertConfig(d.bytes()));
+            }
+            return o;
+        });
+    }
+
     /** Get Supported Logs, and the Command Effects Log decoded when the device has one. */
     public ObjectNode logs(String memdev) {
         return mailboxes.with(memdev, mb -> {

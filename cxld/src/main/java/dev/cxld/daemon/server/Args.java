@@ -61,6 +61,18 @@ final class Args {
         return has(name) ? text(name) : null;
     }
 
+    /** An optional integer of either sign that fits an int (a temperature), null when absent. */
+    Integer optionalSignedInt(String name) {
+        JsonNode v = get(name);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, op + ": argument \"" + name + "\" must be an integer");
+        }
+        return v.asInt();
+    }
+
     /** An optional non-negative integer, null when absent. */
     Long optionalNumber(String name) {
         return has(name) ? number(name, 0) : null;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxld.daemon.control.MemdevControl;
 import dev.cxld.daemon.control.DpaControl;
+import dev.cxld.daemon.control.FirmwareUpdate;
 import dev.cxld.daemon.control.PoisonControl;
 import dev.cxld.daemon.control.PortControl;
 import dev.cxld.daemon.control.RegionControl;
@@ -42,7 +43,7 @@ public final class Dispatcher {
     public record Services(Snapshots snapshots, EventBus events, MemdevControl memdevs, Access access,
             Supplier<Status.Live> live, MemdevCommands mailbox, PoisonList poison, Handoffs handoffs,
             RegionControl regions, Listing listing, PortControl ports, DpaControl dpa,
-            SanitizeWait sanitize, PoisonControl poisoning) {
+            SanitizeWait sanitize, PoisonControl poisoning, FirmwareUpdate firmware) {
         /** The region lifecycle as handoffs use it: a region for a memdev without one, and its undoing. */
         public dev.cxld.daemon.handoff.RegionMaker regionMaker() {
             return regionMaker(regions);

@@ -138,6 +138,17 @@ final class Operations {
                         c.args().number("address", -1), true))),
                 changes(Request.CLEAR_POISON, c -> c.ok(s.poisoning().poison(c.args().text("memdev"),
                         c.args().number("address", -1), false))),
+                changes(Request.SET_PARTITION, c -> c.ok(s.mailbox().setPartition(c.args().text("memdev"),
+                        c.args().optionalText("type"), c.args().optionalNumber("size"), c.args().flag("align")))),
+                changes(Request.SET_ALERT_CONFIG, c -> c.ok(s.mailbox().setAlertConfig(c.args().text("memdev"),
+                        alert(c, "life_used"), alert(c, "over_temperature"), alert(c, "under_temperature"),
+                        alert(c, "volatile_mem_err"), alert(c, "pmem_err")))),
+                changes(Request.FIRMWARE_UPLOAD, c -> c.ok(s.firmware().piece(c.args().text("memdev"),
+                        c.args().number("offset", 0), c.args().has("data") ? c.args().base64("data") : new byte[0],
+                        c.args().flag("last")))),
+                changes(Request.FIRMWARE_CANCEL, c -> c.ok(s.firmware().cancel(c.args().text("memdev")))),
+                changes(Request.INJECT_PROTOCOL_ERROR, c -> c.ok(s.poisoning().protocolError(c.args().text("dport"),
+                        c.args().text("protocol"), c.args().text("severity")))),
                 changes(Request.RESERVE_DPA, c -> c.ok(s.dpa().reserve(dpa(c)))),
                 changes(Request.FREE_DPA, c -> c.ok(s.dpa().free(dpa(c)))));
         Map<String, Operation> table = new LinkedHashMap<>();
@@ -147,6 +158,32 @@ final class Operations {
             }
         }
         return table;
+    }
+
+    /** One alert of set-alert-config: {@code NAME} "on" with {@code NAME_threshold}, or "off"; absent leaves it. */
+    private static dev.cxld.daemon.mailbox.MemdevCommands.Alert alert(Operation.Call c, String name) {
+        String action = c.args().optionalText(name);
+        Integer threshold = c.args().optionalSignedInt(name + "_threshold");
+        if (action == null) {
+            if (threshold != null) {
+                throw new Refusal(ErrorCode.INVALID_ARGUMENT, name + ": Action not specified (\"on\" with a threshold)");
+            }
+            return null;
+        }
+        switch (action) {
+            case "on":
+                if (threshold == null) {
+                    throw new Refusal(ErrorCode.INVALID_ARGUMENT, name + ": Threshold not specified");
+                }
+                return new dev.cxld.daemon.mailbox.MemdevCommands.Alert(true, threshold);
+            case "off":
+                if (threshold != null) {
+                    throw new Refusal(ErrorCode.INVALID_ARGUMENT, name + ": Disable not require threshold");
+                }
+                return new dev.cxld.daemon.mailbox.MemdevCommands.Alert(false, 0);
+            default:
+                throw new Refusal(ErrorCode.INVALID_ARGUMENT, name + ": Invalid action: " + action + " (on or off)");
+        }
     }
 
     private static DpaControl.Request dpa(Operation.Call c) {

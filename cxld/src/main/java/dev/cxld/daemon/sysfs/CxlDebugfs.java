@@ -32,6 +32,46 @@ public final class CxlDebugfs {
                 && Files.exists(root.resolve("cxl").resolve(memdev).resolve("inject_poison"));
     }
 
+    /**
+     * The CXL protocol error types the platform can inject ({@code cxl/einj_types}: lines
+     * "0x00008000\tCXL.mem Protocol Correctable"), by type code; empty when there is no EINJ for CXL.
+     */
+    public java.util.Map<Long, String> einjTypes() {
+        java.util.Map<Long, String> types = new java.util.LinkedHashMap<>();
+        if (root == null) {
+            return types;
+        }
+        try {
+            for (String line : Files.readAllLines(root.resolve("cxl/einj_types"))) {
+                String[] f = line.strip().split("\\s+", 2);
+                if (f.length == 2 && f[0].matches("0[xX][0-9a-fA-F]{1,8}")) {
+                    types.put(dev.cxld.protocol.Numbers.unsignedHex(f[0].substring(2)), f[1]);
+                }
+            }
+        } catch (java.io.IOException e) {
+            return types;
+        }
+        return types;
+    }
+
+    /** Writes the EINJ type code to {@code cxl/DPORT/einj_inject} (DPORT a downstream port's device name). */
+    public void injectProtocolError(String dport, long type) {
+        if (dport == null || !dport.matches("[A-Za-z0-9:._-]{1,64}") || dport.startsWith(".")) {
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, "\"" + dport + "\" is not a downstream port's device name");
+        }
+        Path file = root.resolve("cxl").resolve(dport).resolve("einj_inject");
+        if (!Files.exists(file)) {
+            throw new Refusal(ErrorCode.NOT_FOUND, dport + ": no " + file + ": not a CXL downstream port that takes error"
+                    + " injection");
+        }
+        try {
+            NativeFiles.writeAttribute(file, "0x" + Long.toHexString(type));
+        } catch (ErrnoException e) {
+            throw new Refusal(ErrorBody.kernel(dport + ": inject protocol error 0x" + Long.toHexString(type)
+                    + ": the kernel refused: " + e.getMessage(), e.errno(), e.errnoName(), file.toString()));
+        }
+    }
+
     /** Writes {@code dpa} (hex) to {@code cxl/MEMDEV/inject_poison} or {@code clear_poison}. */
     public void poison(String memdev, boolean inject, long dpa) {
         String attribute = inject ? "inject_poison" : "clear_poison";

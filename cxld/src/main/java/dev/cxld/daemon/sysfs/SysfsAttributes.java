@@ -158,6 +158,34 @@ public final class SysfsAttributes {
         }
     }
 
+    /**
+     * The firmware loader's {@code loading}: 1 starts an upload, 0 ends it (the kernel then sends
+     * the image to the device), -1 aborts it.
+     */
+    public void firmwareLoading(String memdev, int value, String what) {
+        write(device(memdev, "firmware").resolve(memdev).resolve("loading"), value + "\n", what);
+    }
+
+    /** Writes {@code bytes} into the firmware loader's {@code data} at {@code offset}. */
+    public void firmwareData(String memdev, long offset, byte[] bytes) {
+        Path data = device(memdev, "firmware").resolve(memdev).resolve("data");
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(data, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+            long at = offset;
+            while (b.hasRemaining()) {
+                at += ch.write(b, at);
+            }
+        } catch (IOException e) {
+            throw new Refusal(ErrorCode.KERNEL_ERROR, memdev + ": write " + bytes.length + " bytes at " + offset + " to "
+                    + data + ": " + IoErrors.reason(e));
+        }
+    }
+
+    /** The firmware loader's {@code cancel}: ends an upload in progress. */
+    public void firmwareCancel(String memdev) {
+        write(device(memdev, "firmware").resolve(memdev).resolve("cancel"), "1\n", memdev + ": cancel the firmware update");
+    }
+
     /** The kernel firmware loader's {@code status}, and {@code remaining_size} when it is not idle. */
     public record FirmwareLoader(String status, Long remainingSize) {
         public boolean inProgress() {

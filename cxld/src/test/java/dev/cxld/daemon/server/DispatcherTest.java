@@ -176,6 +176,7 @@ class DispatcherTest {
                         + " mailbox-commands, identify, health, partition, fw-info, alert-config, logs, timestamp,"
                         + " shutdown-state, labels-read, poison, wait-sanitize, enable-memdev, disable-memdev, labels-write, labels-zero,"
                         + " attach-region, detach-region, create-region, destroy-region, enable-region, disable-region,"
-                        + " enable-port, disable-port, disable-bus, inject-poison, clear-poison, reserve-dpa, free-dpa");
+                        + " enable-port, disable-port, disable-bus, inject-poison, clear-poison, set-partition,"
+                        + " set-alert-config, firmware-upload, firmware-cancel, inject-protocol-error, reserve-dpa, free-dpa");
     }
 }

@@ -57,7 +57,8 @@ public final class TestDispatchers {
                 new dev.cxld.daemon.control.PortControl(attributes, snapshots, handoffs::refuseIfHeld),
                 new dev.cxld.daemon.control.DpaControl(attributes, snapshots, handoffs::refuseIfHeld),
                 new dev.cxld.daemon.control.SanitizeWait(attributes, snapshots),
-                new dev.cxld.daemon.control.PoisonControl(new dev.cxld.daemon.sysfs.CxlDebugfs(null), snapshots));
+                new dev.cxld.daemon.control.PoisonControl(new dev.cxld.daemon.sysfs.CxlDebugfs(null), snapshots),
+                new dev.cxld.daemon.control.FirmwareUpdate(attributes, snapshots, Clock.systemUTC()));
         return new Dispatcher(services, self, Clock.systemUTC());
     }
 }

@@ -1,0 +1,125 @@
+package dev.cxld.vm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cxld.daemon.list.NdctlOutput;
+import dev.cxld.protocol.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * cxld on the kernel's own CXL mock, cxl_test (the cxltest topology: its own 6.12 kernel, built by
+ * test/vm/cxltest-kernel): what QEMU cannot emulate, checked against what the kernel did. ndctl's
+ * `cxl list` and `cxlctl list` agree over the whole mock topology; the mailbox answers are the
+ * mock's; the firmware-committed region is found and, interleaved, not handed off; a single-target
+ * region made beside it is handed off, guarded, released and destroyed; a background sanitize is
+ * waited out; poison injected through cxlctl is in the kernel's poison list (ndctl reads it too)
+ * and clears; DPA is reserved and freed on the decoder sysfs shows; unloading the mock empties
+ * what cxld serves. See test/vm/guest/cxltest.sh.
+ */
+class CxlTestVmIT {
+    /** Keys ndctl 76.1 (Debian's, the reference here) does not print yet. */
+    static final Set<String> NEWER = new HashSet<>(NdctlOutput.NEWER_THAN_76);
+
+    static {
+        NEWER.add("poison_injectable"); // v84+, where the CXL debugfs is
+    }
+
+    @TempDir Path out;
+
+    @Test
+    void cxldOnTheKernelsCxlMock() throws Exception {
+        GuestVm.Result r = GuestVm.run("cxltest", 900, out, "test/vm/guest/cxltest.sh");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        String log = read("cxld.log");
+
+        // 1. list parity with ndctl, flag set by flag set
+        List<String> flags = Files.readAllLines(out.resolve("flags.txt"));
+        for (int n = 1; n <= flags.size(); n++) {
+            JsonNode ndctl = NdctlOutput.sorted(NdctlOutput.without(NdctlOutput.parse(read("ndctl-" + n + ".json")), NEWER));
+            JsonNode ours = NdctlOutput.sorted(NdctlOutput.without(NdctlOutput.parse(read("cxlctl-" + n + ".json")), NEWER));
+            assertThat(ours).as("cxl list " + flags.get(n - 1) + "\n" + read("cxlctl-" + n + ".err")).isEqualTo(ndctl);
+        }
+        JsonNode memdevs = Json.mapper().readTree(read("cxlctl-1.json"));
+        assertThat(memdevs.size()).as("cxl_test's memdevs").isGreaterThanOrEqualTo(10);
+
+        // 2. the mock's mailbox
+        String m = read("memdev.txt").strip();
+        JsonNode identify = step("mbox-identify");
+        assertThat(identify.at("/identify/fw_revision").asText()).isEqualTo(read("sysfs-firmware_version.txt").strip());
+        assertThat(identify.at("/identify/total_capacity").asLong()).isEqualTo(2L << 30);
+        JsonNode health = step("mbox-health");
+        assertThat(health.at("/health/life_used_percent").asInt()).isEqualTo(15);
+        assertThat(health.at("/health/temperature").asInt()).isEqualTo(25);
+        assertThat(step("mbox-fw-info").at("/firmware/num_slots").asInt()).isEqualTo(3);
+        assertThat(step("mbox-partition").at("/partition_info/active_volatile_size").asLong()).isEqualTo(1L << 30);
+        for (String c : List.of("alert-config", "logs", "timestamp", "commands")) {
+            assertThat(rc("mbox-" + c)).as(c + ": " + read("mbox-" + c + ".err")).isZero();
+        }
+
+        // 3. the firmware-committed region: found, two targets, so not attachable
+        JsonNode auto = Json.mapper().readTree(read("auto.json")).get(0);
+        assertThat(auto.get("interleave_ways").asInt()).isEqualTo(2);
+        assertThat(auto.get("decode_state").asText()).isEqualTo("commit");
+        assertThat(rc("attach-auto")).isEqualTo(10);
+        assertThat(read("attach-auto.err")).contains("interleave");
+
+        // 4. the attach policy on a single-target region beside it
+        assertThat(rc("create")).as(read("create.err")).isZero();
+        assertThat(rc("attach")).as(read("attach.err") + log).isZero();
+        assertThat(rc("disable-held")).isEqualTo(1);
+        assertThat(read("disable-held.err")).contains("would invalidate the handoff");
+        assertThat(read("commit-while-held.txt").strip()).isEqualTo("1");
+        assertThat(rc("detach")).as(read("detach.err")).isZero();
+        assertThat(rc("destroy")).as(read("destroy.err")).isZero();
+        String region = Json.mapper().readTree(read("create.out")).get("region").asText();
+        assertThat(read("regions-after.txt")).doesNotContain(region + "\n");
+
+        // 5. sanitize, waited out
+        assertThat(read("sanitize-state-during.txt").strip()).isEqualTo("sanitize");
+        assertThat(rc("wait-sanitize")).as(read("wait-sanitize.err")).isZero();
+        assertThat(Long.parseLong(read("sanitize-ms.txt").strip())).isGreaterThanOrEqualTo(1500);
+        assertThat(read("sanitize-state-after.txt").strip()).isNotEqualTo("sanitize");
+
+        // 6. poison through cxlctl, seen by the kernel's poison list (and ndctl's reading of it)
+        assertThat(Json.mapper().readTree(read("poison-injectable.out")).get(0).get("poison_injectable").asBoolean())
+                .isTrue();
+        assertThat(rc("inject")).as(read("inject.err")).isZero();
+        JsonNode poisoned = Json.mapper().readTree(read("list-poisoned.out")).get(0).get("media_errors");
+        assertThat(poisoned.toString()).contains("\"offset\":1073745920").contains("\"source\":\"Injected\"");
+        assertThat(rc("clear")).as(read("clear.err")).isZero();
+        assertThat(Json.mapper().readTree(read("list-cleared.out")).get(0).has("media_errors")).isFalse();
+
+        // 7. DPA reserved on the next decoder and freed, as sysfs reads back
+        assertThat(rc("reserve")).as(read("reserve.err")).isZero();
+        String[] reserved = read("reserved-sysfs.txt").strip().split(" ");
+        assertThat(reserved[1]).isEqualTo("pmem");
+        assertThat(Long.decode(reserved[2])).isEqualTo(256L << 20);
+        assertThat(rc("free")).as(read("free.err")).isZero();
+        assertThat(Long.decode(read("freed-sysfs.txt").strip().split(" ")[1])).isZero();
+
+        // 8. the mock unloaded: nothing left to serve, and cxld still serves
+        JsonNode status = Json.mapper().readTree(read("status-unloaded.json"));
+        assertThat(status.at("/counts/memdevs").asInt()).as(status.toString()).isZero();
+        assertThat(m).startsWith("mem");
+    }
+
+    JsonNode step(String name) throws Exception {
+        assertThat(rc(name)).as(name + ": " + read(name + ".err")).isZero();
+        return Json.mapper().readTree(read(name + ".out"));
+    }
+
+    int rc(String step) throws Exception {
+        return Integer.parseInt(read(step + ".rc").strip());
+    }
+
+    String read(String name) throws Exception {
+        return Files.readString(out.resolve(name));
+    }
+}
