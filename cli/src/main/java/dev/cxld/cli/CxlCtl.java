@@ -85,7 +85,11 @@ public final class CxlCtl implements Runnable {
      */
     public static void main(String[] args) {
         QuickCall quick = QuickCall.of(args, System.getenv(), System.out, System.err);
-        System.exit(quick != null ? quick.run() : commandLine(new CxlCtl(), args).execute(args));
+        if (quick != null) {
+            System.exit(quick.run());
+        }
+        Integer verb = QuickVerbs.run(args, System.getenv(), System.out, System.err);
+        System.exit(verb != null ? verb : commandLine(new CxlCtl(), args).execute(args));
     }
 
     /**

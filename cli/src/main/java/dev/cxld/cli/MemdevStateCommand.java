@@ -1,11 +1,6 @@
 package dev.cxld.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cxld.protocol.Json;
-import dev.cxld.protocol.JsonText;
 import dev.cxld.protocol.Request;
-import dev.cxld.protocol.Response;
 import java.io.IOException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,51 +10,58 @@ import picocli.CommandLine.Option;
  * and exit status as {@link MemdevVerb} has them; with {@code --json} (cxlctl's own), the result
  * for each memdev on stdout.
  */
-abstract class MemdevStateCommand extends MemdevVerb {
+abstract class MemdevStateCommand implements java.util.concurrent.Callable<Integer>, NdctlEngine.Verb {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+    @picocli.CommandLine.ParentCommand CxlCtl parent;
+
+    @picocli.CommandLine.Parameters(paramLabel = "MEMDEV", arity = "1..*",
+            description = "memdevs: memN, N or all (serial numbers with -S)")
+    java.util.List<String> targets;
+
+    @Option(names = {"-b", "--bus"}, paramLabel = "BUS", description = "only memdevs on this bus (root0, cxl_test, ACPI.CXL)")
+    String bus;
+
+    @Option(names = {"-S", "--serial"}, description = "the arguments are serial numbers")
+    boolean serial;
+
+    @Option(names = {"-v", "--verbose"}, description = "accepted for ndctl's command line (cxld logs what it does)")
+    boolean verbose;
+
     @Option(names = "--json", description = "print the result of each memdev as a JSON array on stdout (cxlctl's)")
     boolean json;
 
-    private ArrayNode results;
-
     abstract String op();
-
-    abstract String verb();
 
     abstract boolean force();
 
     @Override
-    boolean prepare() {
-        results = Json.mapper().createArrayNode();
-        return true;
+    public String verb() {
+        return op();
     }
 
     @Override
-    boolean action(String memdev) throws IOException {
-        ObjectNode args = Json.mapper().createObjectNode().put("memdev", memdev);
-        if (force()) {
-            args.put("force", true);
+    public Integer call() throws IOException {
+        return RegionCommands.engine(parent, spec, op(), opts());
+    }
+
+    @Override
+    public NdctlEngine.Opts opts() {
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        RegionCommands.put(values, "bus", bus);
+        java.util.Set<String> flags = new java.util.HashSet<>();
+        if (serial) {
+            flags.add("serial");
         }
-        Response r = request(op(), args, op().equals(Request.ENABLE_MEMDEV) ? "action_enable" : "action_disable");
-        results.add(r.ok() ? r.result() : Json.mapper().valueToTree(r.error()));
-        return r.ok();
-    }
-
-    @Override
-    void finish() {
         if (json) {
-            spec.commandLine().getOut().print(JsonText.pretty(results));
-            spec.commandLine().getOut().flush();
+            flags.add("json");
         }
-    }
-
-    @Override
-    String summary(int count) {
-        return verb() + " " + NdctlStyle.plural(count, "mem");
-    }
-
-    @Override
-    String function() {
-        return "cmd_" + (op().equals(Request.ENABLE_MEMDEV) ? "enable" : "disable") + "_memdev";
+        if (force()) {
+            flags.add("force");
+        }
+        if (verbose) {
+            flags.add("verbose");
+        }
+        return new NdctlEngine.Opts(values, flags, targets);
     }
 
     /** {@code cxlctl enable-memdev}. */
@@ -73,10 +75,6 @@ abstract class MemdevStateCommand extends MemdevVerb {
             return Request.ENABLE_MEMDEV;
         }
 
-        @Override
-        String verb() {
-            return "enabled";
-        }
 
         @Override
         boolean force() {
@@ -100,10 +98,6 @@ abstract class MemdevStateCommand extends MemdevVerb {
             return Request.DISABLE_MEMDEV;
         }
 
-        @Override
-        String verb() {
-            return "disabled";
-        }
 
         @Override
         boolean force() {

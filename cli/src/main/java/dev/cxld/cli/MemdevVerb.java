@@ -108,7 +108,8 @@ abstract class MemdevVerb implements Callable<Integer> {
 
     /** The memdevs {@code word} names, in cxl list's order, as cxld's list filter matches them. */
     private Set<String> matching(String word) throws IOException {
-        ListParams p = new ListParams(true, false, false, false, false, false, false, false, false, false, 0,
+        // idle: a disabled memdev is a target too (enable-memdev is for those)
+        ListParams p = new ListParams(true, false, false, false, false, false, false, true, false, false, 0,
                 serial ? null : word, serial ? word : null, bus, null, null, null, null);
         Response r = parent.client().call(Request.LIST, Json.mapper().valueToTree(p));
         Set<String> names = new LinkedHashSet<>();

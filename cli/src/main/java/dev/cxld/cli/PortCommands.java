@@ -1,9 +1,6 @@
 package dev.cxld.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cxld.protocol.Json;
 import dev.cxld.protocol.Request;
-import dev.cxld.protocol.Response;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -21,8 +18,19 @@ import picocli.CommandLine.Spec;
 final class PortCommands {
     private PortCommands() {}
 
-    /** One request per target, in order; the summary ndctl prints. */
-    abstract static class PortVerb implements Callable<Integer> {
+    /** The names whose flag is set. */
+    static java.util.Set<String> flags(boolean[] set, String... names) {
+        java.util.Set<String> on = new java.util.HashSet<>();
+        for (int i = 0; i < names.length; i++) {
+            if (set[i]) {
+                on.add(names[i]);
+            }
+        }
+        return on;
+    }
+
+    /** One request per target, in order; the summary ndctl prints ({@link NdctlEngine}). */
+    abstract static class PortVerb implements Callable<Integer>, NdctlEngine.Verb {
         @Spec CommandSpec spec;
         @ParentCommand CxlCtl parent;
 
@@ -33,26 +41,25 @@ final class PortCommands {
 
         abstract String op();
 
-        abstract ObjectNode args(String target);
+        abstract java.util.Set<String> flags();
 
-        /** ndctl's function name and the word of its summary. */
-        abstract String function();
-
-        abstract String summary(int count);
-
-        abstract String owner();
-
-        abstract String notFound(String target);
+        @Override
+        public String verb() {
+            return op();
+        }
 
         @Override
         public Integer call() throws IOException {
-            NdctlStyle log = new NdctlStyle(spec.commandLine().getErr(), owner());
-            for (String t : targets()) {
-                Response r = parent.client().call(op(), args(t));
-                log.outcome(r, "action", notFound(t));
+            return RegionCommands.engine(parent, spec, op(), opts());
+        }
+
+        @Override
+        public NdctlEngine.Opts opts() {
+            java.util.Set<String> f = new java.util.HashSet<>(flags());
+            if (debug) {
+                f.add("debug");
             }
-            log.log(function(), summary(log.count()));
-            return log.exit();
+            return new NdctlEngine.Opts(java.util.Map.of(), f, targets());
         }
     }
 
@@ -82,29 +89,13 @@ final class PortCommands {
         }
 
         @Override
-        ObjectNode args(String target) {
-            return Json.mapper().createObjectNode().put("port", target).put("endpoint", endpoint).put("enable_memdevs", memdevs);
+        java.util.Set<String> flags() {
+            return PortCommands.flags(new boolean[] {endpoint, memdevs}, "endpoint", "enable-memdevs");
         }
 
-        @Override
-        String function() {
-            return "cmd_enable_port";
-        }
 
-        @Override
-        String summary(int count) {
-            return "enabled " + NdctlStyle.plural(count, "port");
-        }
 
-        @Override
-        String owner() {
-            return "cxl port";
-        }
 
-        @Override
-        String notFound(String target) {
-            return (endpoint ? "endpoint: " : "port: ") + target + " not found";
-        }
     }
 
     @Command(name = "disable-port", mixinStandardHelpOptions = true, sortOptions = false,
@@ -135,29 +126,13 @@ final class PortCommands {
         }
 
         @Override
-        ObjectNode args(String target) {
-            return Json.mapper().createObjectNode().put("port", target).put("endpoint", endpoint).put("force", force);
+        java.util.Set<String> flags() {
+            return PortCommands.flags(new boolean[] {endpoint, force}, "endpoint", "force");
         }
 
-        @Override
-        String function() {
-            return "cmd_disable_port";
-        }
 
-        @Override
-        String summary(int count) {
-            return "disabled " + NdctlStyle.plural(count, "port");
-        }
 
-        @Override
-        String owner() {
-            return "cxl port";
-        }
 
-        @Override
-        String notFound(String target) {
-            return (endpoint ? "endpoint: " : "port: ") + target + " not found";
-        }
     }
 
     @Command(name = "disable-bus", mixinStandardHelpOptions = true, sortOptions = false,
@@ -184,28 +159,12 @@ final class PortCommands {
         }
 
         @Override
-        ObjectNode args(String target) {
-            return Json.mapper().createObjectNode().put("bus", target).put("force", force);
+        java.util.Set<String> flags() {
+            return PortCommands.flags(new boolean[] {force}, "force");
         }
 
-        @Override
-        String function() {
-            return "cmd_disable_bus";
-        }
 
-        @Override
-        String summary(int count) {
-            return "disabled " + NdctlStyle.plural(count, "bus");
-        }
 
-        @Override
-        String owner() {
-            return "cxl bus";
-        }
 
-        @Override
-        String notFound(String target) {
-            return ""; // ndctl logs it at debug level only
-        }
     }
 }

@@ -120,16 +120,18 @@ final class QuickCall {
         flag(b, "partition", d.partition());
         flag(b, "firmware", d.firmware());
         flag(b, "alertConfig", d.alertConfig());
+        flag(b, "mediaErrors", d.mediaErrors());
+        flag(b, "dax", d.dax());
         return b.append("}}\n").toString();
     }
 
-    private static void flag(StringBuilder b, String name, boolean on) {
+    static void flag(StringBuilder b, String name, boolean on) {
         if (on) {
             comma(b).append('"').append(name).append("\":true");
         }
     }
 
-    private static void text(StringBuilder b, String name, String value) {
+    static void text(StringBuilder b, String name, String value) {
         if (value == null) {
             return;
         }
@@ -147,7 +149,7 @@ final class QuickCall {
         b.append('"');
     }
 
-    private static StringBuilder comma(StringBuilder b) {
+    static StringBuilder comma(StringBuilder b) {
         return b.charAt(b.length() - 1) == '{' ? b : b.append(',');
     }
 

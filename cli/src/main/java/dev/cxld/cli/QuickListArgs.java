@@ -14,10 +14,10 @@ import dev.cxld.protocol.MemdevDetails;
  */
 final class QuickListArgs {
     /** The short flags and, at the same index, their long names; {@code v} counts. */
-    static final String FLAGS = "MBPEDRTSiuHIFALv";
+    static final String FLAGS = "MBPEDRTSiuHIFALXv";
     static final String[] FLAG_NAMES = {"--memdevs", "--buses", "--ports", "--endpoints", "--decoders", "--regions",
         "--targets", "--single", "--idle", "--human", "--health", "--partition", "--firmware", "--alert-config",
-        "--media-errors", "--verbose"};
+        "--media-errors", "--dax", "--verbose"};
     /** The short options that take a value (a filter) and their long names. */
     static final String VALUED = "msbpedr";
     static final String[] VALUED_NAMES = {"--memdev", "--serial", "--bus", "--port", "--endpoint", "--decoder",
@@ -58,7 +58,8 @@ final class QuickListArgs {
         } catch (IllegalArgumentException e) {
             return null; // picocli reports it as a usage error
         }
-        return new Parsed(params, new MemdevDetails(q.flags[10], q.flags[11], q.flags[12], q.flags[13], q.flags[14]),
+        return new Parsed(params, new MemdevDetails(q.flags[10], q.flags[11], q.flags[12], q.flags[13], q.flags[14],
+                q.flags[15]),
                 q.socket);
     }
 

@@ -75,7 +75,7 @@ final class RegionCommands {
                             + " (ndctl v85 refuses); -m is implied when memdevs are named."},
             footer = {"", "Examples:", "  cxlctl create-region -d decoder0.0 -t ram -m mem0 mem1 -w 2 -g 4096",
                 "  cxlctl create-region -d decoder0.4                 every memdev below decoder0.4, pmem"})
-    static final class Create implements Callable<Integer> {
+    static final class Create implements Callable<Integer>, NdctlEngine.Verb {
         @Spec CommandSpec spec;
         @ParentCommand CxlCtl parent;
 
@@ -115,174 +115,53 @@ final class RegionCommands {
         @Option(names = "--debug", description = "accepted for ndctl's command line")
         boolean debug;
 
-        private NdctlStyle log;
+        @Override
+        public String verb() {
+            return "create-region";
+        }
 
         @Override
         public Integer call() throws IOException {
-            log = new NdctlStyle(spec.commandLine().getErr(), "cxl region");
-            int rc = create();
-            log.log("cmd_create_region", "created " + (rc == 0 ? 1 : 0) + " region" + (rc == 0 ? "" : "s"));
-            return rc;
+            return engine(parent, spec, verb(), opts());
         }
 
-        private int fail(String function, String message) {
-            log.log(function, message);
-            return NdctlStyle.EXIT_FAILURE;
+        @Override
+        public NdctlEngine.Opts opts() {
+            java.util.Map<String, String> values = new java.util.HashMap<>();
+            put(values, "decoder", root);
+            put(values, "bus", bus);
+            put(values, "type", type);
+            put(values, "size", size);
+            put(values, "ways", ways == null ? null : ways.toString());
+            put(values, "granularity", granularity == null ? null : granularity.toString());
+            put(values, "uuid", uuid);
+            java.util.Set<String> flags = new java.util.HashSet<>();
+            if (memdevs) {
+                flags.add("memdevs");
+            }
+            if (enforceQos) {
+                flags.add("enforce-qos");
+            }
+            if (human) {
+                flags.add("human");
+            }
+            if (debug) {
+                flags.add("debug");
+            }
+            return new NdctlEngine.Opts(values, flags, targets);
         }
+    }
 
-        private int create() throws IOException {
-            DaemonClient client = parent.client();
-            List<String> words = new ArrayList<>();
-            for (String t : targets) {
-                for (String w : t.split(t.contains(",") ? "," : " ")) {
-                    if (!w.isEmpty()) {
-                        words.add(w);
-                    }
-                }
-            }
-            String csv = words.isEmpty() ? null : String.join(",", words);
-            if (root == null && words.isEmpty()) {
-                return fail("parse_create_options", "no root decoder specified");
-            }
-            if (type != null && !type.equals("ram") && !type.equals("pmem") && !type.equals("volatile")) {
-                return fail("parse_create_options", "unsupported type: " + type);
-            }
-            String mode = "volatile".equals(type) ? "ram" : type;
-            if ("ram".equals(mode) && uuid != null) {
-                return fail("parse_create_options", "can't set UUID for ram / volatile regions");
-            }
-            JsonNode rootDecoder = null;
-            if (root != null) {
-                ArrayNode roots = list(client, params(false, true, false, false, false, false, null, bus, root, null));
-                for (JsonNode d : roots) {
-                    if (!d.has("mode")) { // endpoint decoders have a mode; the root's come first
-                        rootDecoder = d;
-                        break;
-                    }
-                }
-                if (rootDecoder == null) {
-                    return fail("create_region_validate_config", root + " not found in CXL topology");
-                }
-            }
-            // the memdevs below the decoder (all of them, or those named, in the order named)
-            ArrayNode found = list(client, params(true, false, false, false, false, false, csv, null,
-                    rootDecoder == null ? null : rootDecoder.get("decoder").asText(), null));
-            List<JsonNode> mems = new ArrayList<>();
-            found.forEach(mems::add);
-            if (mems.isEmpty()) {
-                return fail("collect_memdevs", "no active memdevs found: decoder: " + root + " filter: "
-                        + (csv == null ? "none" : csv));
-            }
-            if (csv != null) {
-                mems.sort(Comparator.comparingInt(m -> position(words, m)));
-            }
-            if (mode == null) {
-                mode = rootDecoder != null && rootDecoder.path("pmem_capable").asBoolean(false) ? "pmem"
-                        : rootDecoder != null && rootDecoder.path("volatile_capable").asBoolean(false) ? "ram" : "pmem";
-            }
-            int w;
-            if (ways != null) {
-                if (ways <= 0) {
-                    return fail("parse_create_options", "Invalid interleave ways: " + ways);
-                }
-                w = ways;
-            } else {
-                w = words.isEmpty() ? mems.size() : words.size();
-            }
-            if (w > mems.size() || (!words.isEmpty() && w != mems.size())) {
-                return fail("validate_ways", "Interleave ways " + w + " is " + (w > mems.size() ? "greater" : "less")
-                        + " than number of memdevs " + (words.isEmpty() ? "found" : "specified") + ": " + mems.size());
-            }
-            if (granularity != null && granularity <= 0) {
-                return fail("parse_create_options", "Invalid interleave granularity: " + granularity);
-            }
-            Long bytes = size == null ? null : parseSize(spec, size);
-            if (bytes != null && bytes % w != 0) {
-                return fail("parse_create_options", "size (" + bytes + ") is not an integral multiple of interleave-ways (" + w + ")");
-            }
-            ObjectNode args = Json.mapper().createObjectNode().put("type", mode).put("ways", w);
-            if (rootDecoder != null) {
-                String rootName = rootDecoder.get("decoder").asText();
-                args.put("root", rootName);
-                if (mode.equals("ram") && !rootDecoder.path("volatile_capable").asBoolean(false)) {
-                    return fail("validate_decoder", rootName + " is not volatile capable");
-                }
-                if (mode.equals("pmem") && !rootDecoder.path("pmem_capable").asBoolean(false)) {
-                    return fail("validate_decoder", rootName + " is not pmem capable");
-                }
-                if (enforceQos && rootDecoder.has("qos_class")) {
-                    int rootQos = rootDecoder.get("qos_class").asInt();
-                    for (JsonNode m : mems.subList(0, w)) {
-                        JsonNode q = m.get(mode.equals("ram") ? "ram_qos_class" : "pmem_qos_class");
-                        if (q == null) {
-                            break;
-                        }
-                        if (q.asInt() != rootQos) {
-                            return fail("create_region_validate_qos_class", rootName + " qos_class mismatch "
-                                    + m.get("memdev").asText());
-                        }
-                    }
-                }
-                int rootGranularity = rootDecoder.path("interleave_granularity").asInt(0);
-                int rootWays = rootDecoder.path("interleave_ways").asInt(0);
-                int g = granularity == null ? rootGranularity : granularity;
-                if (granularity != null && rootWays > 1 && granularity != rootGranularity) {
-                    return fail("cxl_region_determine_granularity", "For an x" + rootWays
-                            + " root, only root decoder granularity (" + rootGranularity + ") permitted");
-                }
-                if (g > 0) {
-                    args.put("granularity", g);
-                }
-                long max = rootDecoder.path("max_available_extent").asLong(-1);
-                if (bytes == null) {
-                    long min = Long.MAX_VALUE;
-                    for (JsonNode m : mems.subList(0, w)) {
-                        min = Math.min(min, m.path(mode.equals("ram") ? "ram_size" : "pmem_size").asLong(0));
-                    }
-                    if (min == 0) {
-                        return fail("create_region", "unable to determine region size");
-                    }
-                    bytes = min * w;
-                    if (max >= 0 && bytes > max) {
-                        bytes = max / (SZ_256M * w) * (SZ_256M * w);
-                    }
-                } else if (max >= 0 && bytes > max) {
-                    return fail("create_region", rootName + ": region size 0x" + Long.toHexString(bytes)
-                            + " exceeds max available space (0x" + Long.toHexString(max) + ")");
-                }
-            } else if (granularity != null) {
-                args.put("granularity", granularity);
-            }
-            if (bytes != null) {
-                args.put("size", bytes);
-            }
-            if (uuid != null) {
-                args.put("uuid", uuid);
-            }
-            ArrayNode m = args.putArray("memdevs");
-            mems.subList(0, w).forEach(x -> m.add(x.get("memdev").asText()));
-            Response r = client.call(Request.CREATE_REGION, args);
-            if (!r.ok()) {
-                return fail("create_region", r.error().message());
-            }
-            boolean h = human || System.console() != null;
-            String region = r.result().get("region").asText();
-            ArrayNode shown = list(client, params(false, false, true, true, true, h, null, null, null, region));
-            spec.commandLine().getOut().print(dev.cxld.protocol.JsonText.pretty(shown.size() == 1 ? shown.get(0) : r.result()));
-            spec.commandLine().getOut().flush();
-            return 0;
+    static void put(java.util.Map<String, String> values, String name, String value) {
+        if (value != null) {
+            values.put(name, value);
         }
+    }
 
-        /** Where memdev {@code m} is among the words named (ndctl's memdev_filter_pos). */
-        private static int position(List<String> words, JsonNode m) {
-            String name = m.get("memdev").asText();
-            for (int i = 0; i < words.size(); i++) {
-                String w = words.get(i);
-                if (w.equals(name) || ("mem" + w).equals(name)) {
-                    return i;
-                }
-            }
-            return words.size();
+    /** Runs an ndctl verb in {@link NdctlEngine} on the command's socket and streams. */
+    static int engine(CxlCtl parent, CommandSpec spec, String verb, NdctlEngine.Opts o) throws IOException {
+        try (QuickClient c = new QuickClient(parent.client().socket())) {
+            return new NdctlEngine(c, spec.commandLine().getOut(), spec.commandLine().getErr()).run(verb, o);
         }
     }
 
@@ -290,7 +169,7 @@ final class RegionCommands {
      * enable-, disable- and destroy-region: each region under the root decoders -d names (all by
      * default), on the bus -b names, that some argument matches (regionN, N, all), in turn.
      */
-    abstract static class OnRegions implements Callable<Integer> {
+    abstract static class OnRegions implements Callable<Integer>, NdctlEngine.Verb {
         @Spec CommandSpec spec;
         @ParentCommand CxlCtl parent;
 
@@ -308,36 +187,31 @@ final class RegionCommands {
 
         abstract String op();
 
-        abstract ObjectNode args(String region);
+        /** Flags of the verb beyond -b and -d (destroy's --force). */
+        java.util.Set<String> flags() {
+            return java.util.Set.of();
+        }
 
-        abstract String done();
+        @Override
+        public String verb() {
+            return op();
+        }
 
         @Override
         public Integer call() throws IOException {
-            NdctlStyle log = new NdctlStyle(spec.commandLine().getErr(), "cxl region");
-            DaemonClient client = parent.client();
-            ArrayNode all = list(client, params(false, false, true, false, true, false, null, bus, decoder,
-                    String.join(" ", regions)));
-            String lastError = null;
-            for (JsonNode r : all) {
-                String name = r.path("region").asText(null);
-                if (name == null) {
-                    continue;
-                }
-                Response answer = client.call(op(), args(name));
-                if (answer.ok()) {
-                    log.succeeded();
-                } else {
-                    log.log("decoder_region_action", name + ": failed: " + answer.error().message());
-                    lastError = answer.error().message();
-                }
+            return engine(parent, spec, op(), opts());
+        }
+
+        @Override
+        public NdctlEngine.Opts opts() {
+            java.util.Map<String, String> values = new java.util.HashMap<>();
+            put(values, "bus", bus);
+            put(values, "decoder", decoder);
+            java.util.Set<String> f = new java.util.HashSet<>(flags());
+            if (debug) {
+                f.add("debug");
             }
-            if (lastError != null) {
-                log.log("region_action", "one or more failures, last failure: " + lastError);
-            }
-            int n = log.count();
-            log.log("cmd_" + op().replace('-', '_'), done() + " " + n + " region" + (n == 1 ? "" : "s"));
-            return lastError == null ? 0 : NdctlStyle.EXIT_FAILURE;
+            return new NdctlEngine.Opts(values, f, regions);
         }
     }
 
@@ -353,19 +227,16 @@ final class RegionCommands {
         boolean force;
 
         @Override
+        java.util.Set<String> flags() {
+            return force ? java.util.Set.of("force") : java.util.Set.of();
+        }
+
+        @Override
         String op() {
             return Request.DESTROY_REGION;
         }
 
-        @Override
-        ObjectNode args(String region) {
-            return Json.mapper().createObjectNode().put("region", region).put("force", force);
-        }
 
-        @Override
-        String done() {
-            return "destroyed";
-        }
     }
 
     @Command(name = "enable-region", mixinStandardHelpOptions = true, sortOptions = false,
@@ -378,15 +249,7 @@ final class RegionCommands {
             return Request.ENABLE_REGION;
         }
 
-        @Override
-        ObjectNode args(String region) {
-            return Json.mapper().createObjectNode().put("region", region);
-        }
 
-        @Override
-        String done() {
-            return "enabled";
-        }
     }
 
     @Command(name = "disable-region", mixinStandardHelpOptions = true, sortOptions = false,
@@ -400,18 +263,15 @@ final class RegionCommands {
         boolean force;
 
         @Override
+        java.util.Set<String> flags() {
+            return force ? java.util.Set.of("force") : java.util.Set.of();
+        }
+
+        @Override
         String op() {
             return Request.DISABLE_REGION;
         }
 
-        @Override
-        ObjectNode args(String region) {
-            return Json.mapper().createObjectNode().put("region", region);
-        }
 
-        @Override
-        String done() {
-            return "disabled";
-        }
     }
 }

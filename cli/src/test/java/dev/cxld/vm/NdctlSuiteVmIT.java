@@ -26,21 +26,22 @@ class NdctlSuiteVmIT {
 
     static {
         EXPECTED.put("cxl-create-region", "pass");
-        EXPECTED.put("cxl-dax-hmem", "skip"); // cxl_test of 6.12 has no hmem_test parameter
+        EXPECTED.put("cxl-dax-hmem", "skip"); // "cxl_test hmem_test module param not available" (6.12)
         EXPECTED.put("cxl-destroy-region", "pass");
-        EXPECTED.put("cxl-elc", "skip"); // no extended_linear_cache parameter in 6.12's cxl_test
+        EXPECTED.put("cxl-elc", "skip"); // "cxl_test extended_linear_cache module param not available" (6.12)
         EXPECTED.put("cxl-events", "pass");
-        EXPECTED.put("cxl-features", "skip"); // needs ndctl's test/fwctl helper and a kernel with fwctl (6.15+)
+        EXPECTED.put("cxl-features", "skip"); // "no CXL Features Control": no test/fwctl helper, no fwctl in 6.12
         EXPECTED.put("cxl-labels", "pass");
-        EXPECTED.put("cxl-poison", "pass");
+        // 6.12 has no debugfs regionN/inject_poison: the test skips after its parts by memdev and
+        // by region DPA, which pass (inject, --media-errors of memdev and region, clear)
+        EXPECTED.put("cxl-poison", "skip");
         EXPECTED.put("cxl-qos-class", "pass");
-        EXPECTED.put("cxl-region-replay", "skip"); // no decoder_reset_preserve_registry in 6.12
+        EXPECTED.put("cxl-region-replay", "skip"); // "test requires decoder registry replay support" (6.12)
         EXPECTED.put("cxl-region-sysfs", "pass");
         EXPECTED.put("cxl-sanitize", "pass");
         EXPECTED.put("cxl-security", "pass");
         EXPECTED.put("cxl-topology", "pass");
-        EXPECTED.put("cxl-translate", "skip"); // no cxl_translate module in 6.12
-        EXPECTED.put("cxl-update-firmware", "pass");
+        EXPECTED.put("cxl-translate", "skip"); // "test requires cxl_translate kernel module" (6.12)
         EXPECTED.put("cxl-xor-region", "pass");
     }
 
@@ -54,7 +55,16 @@ class NdctlSuiteVmIT {
                     "ndctl v85's tests are not at " + tests);
             throw new AssertionError("ndctl v85's tests are not at " + tests + " (../shared/peers/ndctl-v85/test)");
         }
-        GuestVm.Result r = GuestVm.run("cxltest", 3000, out, "test/vm/guest/ndctl-suite.sh", "cxlctl", tests.toString());
+        // ndctl's meson runs cxl-update-firmware only with -Ddestructive=enabled; so does this, with
+        // -Dndctl.destructive=true: under software emulation it outlasts meson's 600 s limit
+        java.util.List<String> names = new java.util.ArrayList<>(EXPECTED.keySet());
+        if (Boolean.getBoolean("ndctl.destructive")) {
+            names.add("cxl-update-firmware");
+            EXPECTED.put("cxl-update-firmware", "pass");
+        }
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("cxlctl", tests.toString()));
+        names.forEach(n -> args.add(n + ".sh"));
+        GuestVm.Result r = GuestVm.run("cxltest", 1800, out, "test/vm/guest/ndctl-suite.sh", args.toArray(new String[0]));
         assertThat(r.exitCode()).as(r.toString()).isZero();
         Map<String, String> got = new TreeMap<>();
         StringBuilder report = new StringBuilder("ndctl v85 CXL suite with CXL=cxlctl:\n");

@@ -136,9 +136,6 @@ public final class Daemon implements AutoCloseable {
         this.uevents = listener;
         snapshots.current().topology().errors().forEach(e -> LOG.warn("{}", e));
         this.trace = config.tracefs() == null ? null : TraceEvents.start(config.tracefs(), bus);
-        if (trace != null) {
-            LOG.info("trace events: {}", trace.state());
-        }
         if (!PeerCredentials.available()) {
             LOG.warn("peer pids and groups are unavailable (run with --add-opens java.base/sun.nio.ch=ALL-UNNAMED);"
                     + " only root may change things");
@@ -178,7 +175,8 @@ public final class Daemon implements AutoCloseable {
         this.accelerators = policy;
         MemdevCommands mailbox = new MemdevCommands(new MailboxService(config.devRoot(), s), attributes, s);
         TraceEvents tracing = trace;
-        PoisonList poison = new PoisonList(attributes, bus, () -> tracing != null && tracing.running(),
+        // the CXL core may load after cxld starts (a module): a poison list asked for then starts it
+        PoisonList poison = new PoisonList(attributes, bus, () -> tracing != null && tracing.retry(),
                 tracing == null ? null : tracing::barrier);
         CxlDebugfs debugfs = new CxlDebugfs(config.debugfs());
         FirmwareUpdate firmware = new FirmwareUpdate(attributes, s, clock);
@@ -188,7 +186,7 @@ public final class Daemon implements AutoCloseable {
                         config.rescanInterval().toSeconds(), bus.subscribers(),
                         trace == null ? "disabled: no tracefs configured" : trace.state(), config.adminGroup(),
                         handoffs.status(), policy.status()),
-                mailbox, poison, handoffs, regions, new Listing(s, mailbox, poison, debugfs),
+                mailbox, poison, handoffs, regions, new Listing(s, mailbox, poison, debugfs, new MemorySysfs(config.sysfsRoot())),
                 new PortControl(attributes, s, handoffs::refuseIfHeld), new DpaControl(attributes, s, handoffs::refuseIfHeld),
                 new SanitizeWait(attributes, s), new PoisonControl(debugfs, s), firmware);
         this.server = new SocketServer(config.socket(), new Dispatcher(services, self, clock), config.limits(),
@@ -200,6 +198,10 @@ public final class Daemon implements AutoCloseable {
         policy.start(); // the designated memdevs present now arrive before anyone can ask
         long period = config.rescanInterval().toMillis();
         timer.scheduleWithFixedDelay(() -> guarded(s::rescan), period, period, TimeUnit.MILLISECONDS);
+        // trace events start once the kernel has them (the CXL core loaded as a module later)
+        if (trace != null) {
+            timer.scheduleWithFixedDelay(() -> guarded(trace::retry), 5, 5, TimeUnit.SECONDS);
+        }
         // a firmware upload whose client stopped sending is aborted
         timer.scheduleWithFixedDelay(() -> guarded(firmware::expire), 5, 5, TimeUnit.SECONDS);
         // process leases end when their process exits: looked for once a second

@@ -53,7 +53,10 @@ public final class ListOptions {
     @Option(names = {"-L", "--media-errors"}, description = "add each memdev's and region's media_errors (the poison"
             + " list: trigger_poison_list and its cxl_poison trace events)")
     boolean mediaErrors;
-    @Option(names = {"-v", "--verbose"}, description = "-v adds -B -P -E -D -T -R; -vv also -i; -vvv also -H -I -F -A -L")
+    @Option(names = {"-X", "--dax"}, description = "add each region's daxregion (its dax devices: chardev, size,"
+            + " target_node, align, mode, memory blocks), as daxctl lists them")
+    boolean dax;
+    @Option(names = {"-v", "--verbose"}, description = "-v adds -B -P -E -D -T -R; -vv also -i; -vvv also -H -I -F -A -L -X")
     boolean[] verbose = new boolean[0];
 
     /** What to list (not yet {@link ListParams#resolve() resolved}). */
@@ -64,6 +67,6 @@ public final class ListOptions {
 
     /** The mailbox details asked for, sent beside the list parameters. */
     public MemdevDetails details() {
-        return new MemdevDetails(health, partition, firmware, alertConfig, mediaErrors);
+        return new MemdevDetails(health, partition, firmware, alertConfig, mediaErrors, dax);
     }
 }

@@ -133,7 +133,7 @@ public final class PortControl {
     /**
      * The memdevs below {@code p}: an endpoint port's own memdev; for other ports the memdevs whose
      * endpoint descends from {@code p}, and those without an endpoint (disabled) whose device sits
-     * below one of {@code p}'s downstream ports.
+     * below {@code p}'s own device or one of its downstream ports.
      */
     List<Memdev> below(Topology t, Port p) {
         List<Memdev> out = new ArrayList<>();
@@ -151,7 +151,10 @@ public final class PortControl {
             return true; // one root per bus here: every memdev without an endpoint is under it, or under none
         }
         Optional<String> path = sysfs.devicePath(m.memdev());
-        return path.isPresent() && p.dports().stream().map(Dport::dport).anyMatch(d -> path.get().contains("/" + d + "/"));
+        // below the port's own device (its uport: the host bridge, the switch's upstream port), or
+        // one of its downstream ports; a disabled host bridge port has lost its dports
+        return path.isPresent() && ((p.host() != null && path.get().contains("/" + p.host() + "/"))
+                || p.dports().stream().map(Dport::dport).anyMatch(d -> path.get().contains("/" + d + "/")));
     }
 
     private static boolean descends(Topology t, String port, String ancestor) {

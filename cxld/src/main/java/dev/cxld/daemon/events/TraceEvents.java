@@ -19,18 +19,18 @@ public final class TraceEvents implements AutoCloseable {
 
     private static final String BARRIER = "cxld-barrier-";
 
-    private final TracefsInstance instance;
-    private final Thread thread;
+    private final Path tracefs;
+    private final EventBus bus;
+    private volatile TracefsInstance instance;
+    private Thread thread;
     private volatile String state;
     private final java.util.concurrent.atomic.AtomicLong barriers = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.Map<String, java.util.concurrent.CountDownLatch> pending =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    private TraceEvents(TracefsInstance instance, EventBus bus, String state) {
-        this.instance = instance;
-        this.state = state;
-        this.thread = new Thread(() -> read(bus), "cxld-trace");
-        this.thread.setDaemon(true);
+    private TraceEvents(Path tracefs, EventBus bus) {
+        this.tracefs = tracefs;
+        this.bus = bus;
     }
 
     /** What is reported in status: "enabled (path)" or why trace events are not read. */
@@ -40,7 +40,8 @@ public final class TraceEvents implements AutoCloseable {
 
     /** Whether events are being read now. */
     public boolean running() {
-        return state.startsWith("enabled");
+        String st = state;
+        return st != null && st.startsWith("enabled");
     }
 
     /**
@@ -70,19 +71,39 @@ public final class TraceEvents implements AutoCloseable {
     }
 
     /**
-     * Starts reading, or returns a TraceEvents that only explains why it cannot (no tracefs, no
-     * cxl events in this kernel, no permission).
+     * Starts reading, or returns a TraceEvents that says why it cannot yet (no tracefs, no cxl
+     * events in this kernel, no permission). The CXL core may be a module loaded later (cxl_test's
+     * kernel; a host that loads cxl_core on demand): {@link #retry} then starts it.
      */
     public static TraceEvents start(Path tracefs, EventBus bus) {
-        TracefsInstance instance;
-        try {
-            instance = TracefsInstance.open(tracefs);
-        } catch (IOException e) {
-            return new TraceEvents(null, null, "disabled: " + e.getMessage());
-        }
-        TraceEvents t = new TraceEvents(instance, bus, "enabled (" + instance.path() + ")");
-        t.thread.start();
+        TraceEvents t = new TraceEvents(tracefs, bus);
+        t.retry();
         return t;
+    }
+
+    /** Starts reading if it is not yet; cheap when it is. Returns whether it reads now. */
+    public synchronized boolean retry() {
+        if (running()) {
+            return true;
+        }
+        TracefsInstance opened;
+        try {
+            opened = TracefsInstance.open(tracefs);
+        } catch (IOException e) {
+            String why = "disabled: " + e.getMessage();
+            if (!why.equals(state)) {
+                LOG.info("trace events: {}", why);
+            }
+            state = why;
+            return false;
+        }
+        instance = opened;
+        state = "enabled (" + opened.path() + ")";
+        thread = new Thread(() -> read(bus), "cxld-trace");
+        thread.setDaemon(true);
+        thread.start();
+        LOG.info("trace events: {}", state);
+        return true;
     }
 
     private void read(EventBus bus) {
@@ -110,7 +131,7 @@ public final class TraceEvents implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public synchronized void close() throws InterruptedException {
         if (instance == null) {
             return;
         }

@@ -67,6 +67,25 @@ public final class DeviceKeys {
         }
     }
 
+    /** Adds {@code daxregion} ({@code -X}) to each region object, after its other keys and before mappings. */
+    public static void addDax(JsonNode listing, Function<String, ObjectNode> daxRegion) {
+        if (listing instanceof ArrayNode a) {
+            a.forEach(n -> addDax(n, daxRegion));
+        } else if (listing instanceof ObjectNode o) {
+            if (o.path("region").isTextual() && o.has("interleave_ways") && !o.has("decoder")) {
+                ObjectNode d = daxRegion.apply(o.get("region").asText());
+                if (d != null) {
+                    insertBefore(o, "daxregion", d, Set.of("mappings", "errors"));
+                }
+            }
+            o.fields().forEachRemaining(e -> {
+                if (e.getValue().isContainerNode() && !e.getKey().equals("daxregion")) {
+                    addDax(e.getValue(), daxRegion);
+                }
+            });
+        }
+    }
+
     /** Puts {@code key} before the first of {@code later} that {@code o} has, else at its end. */
     static void insertBefore(ObjectNode o, String key, JsonNode value, Set<String> later) {
         ObjectNode copy = o.deepCopy();

@@ -6,6 +6,7 @@ import dev.cxld.daemon.live.Snapshots;
 import dev.cxld.daemon.events.PoisonList;
 import dev.cxld.daemon.mailbox.MemdevCommands;
 import dev.cxld.daemon.sysfs.CxlDebugfs;
+import dev.cxld.daemon.sysfs.MemorySysfs;
 import dev.cxld.protocol.Json;
 import dev.cxld.protocol.JsonText;
 import dev.cxld.protocol.ListParams;
@@ -34,20 +35,22 @@ public final class Listing {
 
     private final PoisonList poison;
     private final CxlDebugfs debugfs;
+    private final MemorySysfs memory;
 
     public Listing(Snapshots snapshots, MemdevCommands mailbox) {
-        this(snapshots, mailbox, null, null);
+        this(snapshots, mailbox, null, null, null);
     }
 
     /**
      * With {@code poison}, listings take {@code -L} (media_errors); with {@code debugfs}, memdevs
      * show poison_injectable where the kernel's CXL debugfs is there, as ndctl v84+ does.
      */
-    public Listing(Snapshots snapshots, MemdevCommands mailbox, PoisonList poison, CxlDebugfs debugfs) {
+    public Listing(Snapshots snapshots, MemdevCommands mailbox, PoisonList poison, CxlDebugfs debugfs, MemorySysfs memory) {
         this.snapshots = snapshots;
         this.mailbox = mailbox;
         this.poison = poison;
         this.debugfs = debugfs;
+        this.memory = memory;
     }
 
     /**
@@ -134,6 +137,9 @@ public final class Listing {
                 }
             }, params.human());
         }
+        if (details.dax() && memory != null) {
+            DeviceKeys.addDax(out, r -> topology.region(r).map(region -> daxRegion(region, params.human())).orElse(null));
+        }
         boolean injectable = debugfs != null && debugfs.present();
         boolean errors = details.mediaErrors() && poison != null;
         if (injectable || errors) {
@@ -157,6 +163,66 @@ public final class Listing {
                     }).orElse(null) : r -> null);
         }
         return out;
+    }
+
+    /**
+     * A region's {@code daxregion} as {@code cxl list -X} prints it (daxctl's region and device
+     * objects): id, size, align, and each dax device's chardev, size, target_node, align, mode
+     * ({@code system-ram} under kmem, {@code devdax} under device_dax) and, as system-ram, its memory
+     * blocks online and in all; null for a region without dax devices.
+     */
+    private com.fasterxml.jackson.databind.node.ObjectNode daxRegion(dev.cxld.protocol.model.Region region, boolean human) {
+        if (region.daxDevices().isEmpty()) {
+            return null;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode o = Json.mapper().createObjectNode();
+        o.put("id", dev.cxld.protocol.Numbers.unsignedDecimal(region.region().substring("region".length())));
+        sizeKey(o, "size", region.size(), human);
+        com.fasterxml.jackson.databind.node.ArrayNode devices = Json.mapper().createArrayNode();
+        Long align = null;
+        for (String name : region.daxDevices()) {
+            java.util.Optional<dev.cxld.protocol.model.DaxDevice> d = memory.dax(region.region(), name);
+            if (d.isEmpty()) {
+                continue;
+            }
+            dev.cxld.protocol.model.DaxDevice dax = d.get();
+            align = align == null ? dax.align() : align;
+            com.fasterxml.jackson.databind.node.ObjectNode j = devices.addObject();
+            j.put("chardev", name);
+            sizeKey(j, "size", dax.size(), human);
+            if (dax.targetNode() != null) {
+                j.put("target_node", dax.targetNode());
+            }
+            if (dax.align() != null) {
+                j.put("align", dax.align());
+            }
+            String mode = "kmem".equals(dax.driver()) ? "system-ram" : "device_dax".equals(dax.driver()) ? "devdax" : null;
+            if (mode != null) {
+                j.put("mode", mode);
+            }
+            if ("system-ram".equals(mode) && dax.resource() != null && dax.size() != null && dax.size() > 0) {
+                java.util.List<dev.cxld.protocol.model.MemoryBlock> blocks = memory.blocks(dax.resource(),
+                        dax.resource() + dax.size() - 1, new java.util.ArrayList<>());
+                j.put("online_memblocks", blocks.stream().filter(dev.cxld.protocol.model.MemoryBlock::online).count());
+                j.put("total_memblocks", blocks.size());
+            }
+        }
+        if (align != null) {
+            o.put("align", align);
+        }
+        o.set("devices", devices);
+        return o;
+    }
+
+    private static void sizeKey(com.fasterxml.jackson.databind.node.ObjectNode o, String key, Long v, boolean human) {
+        if (v == null) {
+            return;
+        }
+        if (human) {
+            o.put(key, HumanFormat.size(v));
+        } else {
+            o.put(key, v);
+        }
     }
 
     /**

@@ -276,7 +276,10 @@ public final class MemdevCommands {
 
     /** labels-read: {@code length} bytes (null: to the end) from {@code offset}, base64 in {@code data}. */
     public ObjectNode labelsRead(String memdev, long offset, Long length) {
-        byte[] data = readLabels(memdev, offset, length, lsaSize(memdev));
+        long size = lsaSize(memdev);
+        // a device without a label area reads as empty, as ndctl's read-labels has it (0 bytes, success)
+        byte[] data = size == 0 && offset == 0 && (length == null || length == 0) ? new byte[0]
+                : readLabels(memdev, offset, length, size);
         return F.objectNode().put("memdev", memdev).put("offset", offset).put("length", data.length)
                 .put("data", Base64.getEncoder().encodeToString(data));
     }
@@ -290,6 +293,9 @@ public final class MemdevCommands {
     public ObjectNode labelsZero(String memdev, long offset, Long length) {
         long size = lsaSize(memdev);
         long n = length != null ? length : Math.max(0, size - offset);
+        if (size == 0 && offset == 0 && n == 0) {
+            return F.objectNode().put("memdev", memdev).put("offset", 0).put("length", 0);
+        }
         if (n > Integer.MAX_VALUE) {
             throw new Refusal(ErrorCode.INVALID_ARGUMENT, "labels-zero: length " + n + " is too large");
         }
