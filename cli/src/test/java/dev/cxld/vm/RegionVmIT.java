@@ -30,8 +30,9 @@ class RegionVmIT {
         JsonNode interleaved = json("create-interleaved.out");
         assertThat(interleaved.get("interleave_ways").asInt()).isEqualTo(2);
         assertThat(interleaved.get("size").asLong()).isEqualTo(512L << 20);
-        assertThat(interleaved.get("committed").asBoolean()).isTrue();
-        assertThat(interleaved.get("enabled").asBoolean()).isTrue();
+        // create-region prints the region as `cxl list -R -T` does, as ndctl's does
+        assertThat(interleaved.get("decode_state").asText()).isEqualTo("commit");
+        assertThat(interleaved.has("state")).as("enabled: no \"state\":\"disabled\"").isFalse();
         assertThat(interleaved.at("/mappings/0/memdev").asText()).isEqualTo(memdevs[0]);
         assertThat(interleaved.at("/mappings/1/memdev").asText()).isEqualTo(memdevs[1]);
         assertThat(rc("create-single")).as(read("create-single.err")).isZero();
