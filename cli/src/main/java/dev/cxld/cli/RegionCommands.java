@@ -2,7 +2,6 @@ package dev.cxld.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxld.protocol.Json;
 import dev.cxld.protocol.ListParams;
 import dev.cxld.protocol.Numbers;
@@ -10,7 +9,6 @@ import dev.cxld.protocol.Request;
 import dev.cxld.protocol.Response;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,8 +26,6 @@ import picocli.CommandLine.Spec;
  * serialized per root decoder, and undoes them when the kernel refuses one.
  */
 final class RegionCommands {
-    private static final long SZ_256M = 256L << 20;
-
     private RegionCommands() {}
 
     static long parseSize(CommandSpec spec, String s) {
