@@ -83,7 +83,8 @@ final class QuickCall {
         }
     }
 
-    private static String socket(String given, Map<String, String> env) {
+    /** The socket a call names, else $CXLD_SOCKET, else the default (as picocli's --socket default). */
+    static String socket(String given, Map<String, String> env) {
         if (given != null) {
             return given;
         }
@@ -135,18 +136,7 @@ final class QuickCall {
         if (value == null) {
             return;
         }
-        comma(b).append('"').append(name).append("\":\"");
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20) {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        b.append('"');
+        comma(b).append('"').append(name).append("\":").append(MiniJson.quote(value));
     }
 
     static StringBuilder comma(StringBuilder b) {

@@ -1,6 +1,5 @@
 package dev.cxld.cli;
 
-import dev.cxld.protocol.SocketPath;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -127,10 +126,7 @@ final class QuickVerbs {
         if (o == null) {
             return null;
         }
-        if (socket == null) {
-            String named = env.get(SocketPath.ENVIRONMENT);
-            socket = named != null && !named.isEmpty() ? named : SocketPath.DEFAULT;
-        }
+        socket = QuickCall.socket(socket, env);
         PrintWriter w = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), false);
         PrintWriter e = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), false);
         try (QuickClient c = new QuickClient(Path.of(socket))) {
