@@ -43,6 +43,9 @@ public final class Snapshots implements UeventListener.Sink {
     private CxlSysfs.Reading reading;
     private volatile Taken current;
     private final Set<String> dirty = new HashSet<>();
+    /** Whether a uevent in {@code dirty} may have added or removed a device (anything but change, bind, unbind). */
+    private boolean devicesMoved;
+    private static final Set<String> STAYING = Set.of("change", "bind", "unbind", "online", "offline");
     private boolean lost;
     private long applied;
     private long lastUevent;
@@ -201,10 +204,11 @@ public final class Snapshots implements UeventListener.Sink {
             reading = sysfs.read();
             fullScans++;
         } else {
-            reading = sysfs.refresh(reading, Set.copyOf(dirty), written == null ? null : written.names());
+            reading = sysfs.refresh(reading, Set.copyOf(dirty), written == null ? null : written.names(), devicesMoved);
             incremental++;
         }
         dirty.clear();
+        devicesMoved = false;
         lost = false;
         Topology before = current.topology();
         current = new Taken(reading.topology(), clock.instant(), started);
@@ -227,6 +231,7 @@ public final class Snapshots implements UeventListener.Sink {
         lastUevent = Math.max(lastUevent, u.seqnum());
         applied = Math.max(applied, u.seqnum());
         dirty.add(u.deviceName());
+        devicesMoved |= !STAYING.contains(u.action());
         for (String part : u.devpath().split("/")) {
             if (DeviceNames.isCxlObject(part)) {
                 dirty.add(part);

@@ -97,18 +97,34 @@ public final class CxlSysfs {
      * mappings name memdevs through ports). {@code written} null: all of them are read again.
      */
     public Reading refresh(Reading previous, Set<String> changed, Set<String> written) {
+        return refresh(previous, changed, written, true);
+    }
+
+    /**
+     * {@link #refresh(Reading, Set, Set)}, told whether devices may have come or gone
+     * ({@code devicesMoved}: an add, remove or move uevent among those naming {@code changed}).
+     * Without one, the device list is not read again: a change, bind or unbind uevent adds or
+     * removes no device (the devices a bind creates have add uevents of their own).
+     */
+    public Reading refresh(Reading previous, Set<String> changed, Set<String> written, boolean devicesMoved) {
         List<String> errors = new ArrayList<>();
         Map<String, Path> dirs;
-        if (previous == null || !changed.isEmpty()) {
+        if (previous == null || !changed.isEmpty()
+                && (devicesMoved || !previous.dirs.keySet().containsAll(changed))) {
             dirs = list(errors, previous == null ? Map.of() : previous.dirs, changed);
             if (dirs == null) {
-                return new Reading(Map.of(), List.of(), new byte[0], Map.of(), Map.of(), Map.of(), Map.of(), errors,
+                return new Reading(Map.of(), List.of(), new byte[0], Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), errors,
                         new Topology(List.of(), List.of(), List.of(), List.of(), errors));
             }
         } else {
             dirs = previous.dirs;
             errors.addAll(previous.listingErrors);
         }
+        return read(previous, changed, written, dirs, errors);
+    }
+
+    private Reading read(Reading previous, Set<String> changed, Set<String> written, Map<String, Path> dirs,
+            List<String> errors) {
         List<String> names;
         byte[] kinds;
         if (previous != null && dirs == previous.dirs) {
@@ -124,63 +140,106 @@ public final class CxlSysfs {
         if (watch != null && (previous == null || dirs != previous.dirs)) {
             watch.keepOnly(dirs.keySet()); // devices came or went
         }
-        List<Port> ports = new ArrayList<>();
-        List<Decoder> decoders = new ArrayList<>();
-        Map<String, Port> portCache = new HashMap<>();
-        Map<String, Decoder> decoderCache = new HashMap<>();
-        Map<String, Region> regionCache = new HashMap<>();
-        List<String> memdevNames = new ArrayList<>();
-        List<String> regionNames = new ArrayList<>();
+        // What cannot be reused is read in parallel when there is much of it (a cold scan, a
+        // rescan): sysfs reads are system calls that block, and on 1,000 memdevs a scan is tens
+        // of thousands of them. Regions come after ports: their mappings name memdevs through ports.
+        Object[] objects = new Object[kinds.length];
+        List<Integer> toRead = new ArrayList<>();
+        List<Integer> regionsToRead = new ArrayList<>();
         for (int i = 0; i < kinds.length; i++) {
             String name = names.get(i);
-            if (kinds[i] == PORT) {
-                Port p = reused(previous == null ? null : previous.ports, name, reread);
-                if (p == null && reread != null && previous != null && previous.ports.containsKey(name)) {
-                    p = committedAgain(previous.ports.get(name), watched(name, dirs.get(name)));
-                }
-                p = p != null ? p : port(name, watched(name, dirs.get(name)));
-                portCache.put(name, p);
-                ports.add(p);
-            } else if (kinds[i] == DECODER) {
-                Decoder d = reused(previous == null ? null : previous.decoders, name, reread);
-                d = d != null ? d : decoder(name, watched(name, dirs.get(name)));
-                decoderCache.put(name, d);
-                decoders.add(d);
-            } else if (kinds[i] == MEMDEV) {
-                memdevNames.add(name);
+            Object reused = kinds[i] == PORT ? reused(previous == null ? null : previous.ports, name, reread)
+                    : kinds[i] == DECODER ? reused(previous == null ? null : previous.decoders, name, reread)
+                    : kinds[i] == MEMDEV ? (previous == null || changed.contains(name) ? null : previous.memdevs.get(name))
+                    : kinds[i] == REGION ? reused(previous == null ? null : previous.regions, name, reread)
+                    : null;
+            if (reused != null) {
+                objects[i] = reused;
             } else if (kinds[i] == REGION) {
-                regionNames.add(name);
+                regionsToRead.add(i);
+            } else if (kinds[i] != OTHER) {
+                toRead.add(i);
             }
         }
-        Map<Long, Port> portsById = new HashMap<>();
-        Map<String, String> endpointOfMemdev = new HashMap<>();
-        for (Port p : ports) {
-            portsById.put(DeviceNames.portId(p.port()), p);
-            if (p.kind() == PortKind.ENDPOINT && p.host() != null) {
-                endpointOfMemdev.put(p.host(), p.port());
+        readAll(toRead, i -> {
+            String name = names.get(i);
+            Path dir = dirs.get(name);
+            if (kinds[i] == PORT) {
+                Port before = reread != null && previous != null ? previous.ports.get(name) : null;
+                return before != null ? committedAgain(before, watched(name, dir)) : port(name, watched(name, dir));
+            }
+            return kinds[i] == DECODER ? decoder(name, watched(name, dir)) : memdev(name, dir);
+        }, objects);
+        boolean sameDevices = previous != null && dirs == previous.dirs;
+        List<Port> ports;
+        List<Decoder> decoders;
+        Map<String, Port> portCache;
+        Map<String, Decoder> decoderCache;
+        Map<Long, Port> portsById;
+        Map<String, String> endpointOfMemdev;
+        if (sameDevices && toRead.stream().noneMatch(i -> kinds[i] != MEMDEV)) {
+            ports = previous.topology.ports(); // no port or decoder read again: the last lists hold
+            decoders = previous.topology.decoders();
+            portCache = previous.ports;
+            decoderCache = previous.decoders;
+            portsById = previous.portsById;
+            endpointOfMemdev = previous.endpointOfMemdev;
+        } else {
+            ports = new ArrayList<>();
+            decoders = new ArrayList<>();
+            portCache = new HashMap<>();
+            decoderCache = new HashMap<>();
+            for (int i = 0; i < kinds.length; i++) {
+                if (kinds[i] == PORT) {
+                    Port p = (Port) objects[i];
+                    portCache.put(names.get(i), p);
+                    ports.add(p);
+                } else if (kinds[i] == DECODER) {
+                    Decoder d = (Decoder) objects[i];
+                    decoderCache.put(names.get(i), d);
+                    decoders.add(d);
+                }
+            }
+            portsById = new HashMap<>();
+            endpointOfMemdev = new HashMap<>();
+            for (Port p : ports) {
+                portsById.put(DeviceNames.portId(p.port()), p);
+                if (p.kind() == PortKind.ENDPOINT && p.host() != null) {
+                    endpointOfMemdev.put(p.host(), p.port());
+                }
             }
         }
-        Map<String, Memdev> memdevCache = new HashMap<>();
+        Map<Long, Port> byId = portsById;
+        readAll(regionsToRead, i -> region(names.get(i), watched(names.get(i), dirs.get(names.get(i))), byId), objects);
+        List<Region> regions;
+        Map<String, Region> regionCache;
+        boolean regionsReused = sameDevices && regionsToRead.isEmpty();
+        if (regionsReused) {
+            regions = previous.topology.regions();
+            regionCache = previous.regions;
+        } else {
+            regions = new ArrayList<>();
+            regionCache = new HashMap<>();
+        }
         List<Memdev> memdevs = new ArrayList<>();
-        for (String n : memdevNames) {
-            Memdev old = previous == null || changed.contains(n) ? null : previous.memdevs.get(n);
-            Memdev m = old != null ? old : memdev(n, dirs.get(n));
-            m = Objects.equals(m.endpoint(), endpointOfMemdev.get(n)) ? m : m.withEndpoint(endpointOfMemdev.get(n));
-            memdevCache.put(n, m);
-            memdevs.add(m);
-        }
-        List<Region> regions = new ArrayList<>();
-        for (String n : regionNames) {
-            Region r = reused(previous == null ? null : previous.regions, n, reread);
-            r = r != null ? r : region(n, watched(n, dirs.get(n)), portsById);
-            regionCache.put(n, r);
-            regions.add(r);
+        Map<String, Memdev> memdevCache = new HashMap<>();
+        for (int i = 0; i < kinds.length; i++) {
+            if (kinds[i] == MEMDEV) {
+                Memdev m = (Memdev) objects[i];
+                String endpoint = endpointOfMemdev.get(names.get(i));
+                m = Objects.equals(m.endpoint(), endpoint) ? m : m.withEndpoint(endpoint);
+                memdevCache.put(names.get(i), m);
+                memdevs.add(m);
+            } else if (kinds[i] == REGION && !regionsReused) {
+                Region r = (Region) objects[i];
+                regionCache.put(names.get(i), r);
+                regions.add(r);
+            }
         }
         List<String> listingErrors = previous == null || !changed.isEmpty()
                 ? List.copyOf(errors) : previous.listingErrors;
-        return new Reading(previous != null && dirs == previous.dirs ? dirs : Map.copyOf(dirs), names, kinds,
-                Map.copyOf(memdevCache), portCache, decoderCache, regionCache, listingErrors,
-                new Topology(ports, decoders, memdevs, regions, errors));
+        return new Reading(sameDevices ? dirs : Map.copyOf(dirs), names, kinds, memdevCache, portCache, decoderCache,
+                regionCache, portsById, endpointOfMemdev, listingErrors, new Topology(ports, decoders, memdevs, regions, errors));
     }
 
     /**
@@ -228,10 +287,7 @@ public final class CxlSysfs {
      */
     private Set<String> toReread(Reading previous, Set<String> named) {
         Set<String> reread = new java.util.HashSet<>(named);
-        Map<Long, Port> portsById = new HashMap<>();
-        for (Port p : previous.ports.values()) {
-            portsById.put(DeviceNames.portId(p.port()), p);
-        }
+        Map<Long, Port> portsById = previous.portsById;
         for (String n : named) {
             if (DeviceNames.PORT.matcher(n).matches()) {
                 return null;
@@ -277,6 +333,18 @@ public final class CxlSysfs {
         return reread;
     }
 
+    /** Below this many objects to read, one thread reads them (a refresh after a write reads a handful). */
+    private static final int PARALLEL_READS = 64;
+
+    /** {@code objects[i] = read(i)} for every i of {@code indexes}, in parallel when there are many. */
+    private static void readAll(List<Integer> indexes, java.util.function.IntFunction<Object> read, Object[] objects) {
+        if (indexes.size() < PARALLEL_READS) {
+            indexes.forEach(i -> objects[i] = read.apply(i));
+        } else {
+            indexes.parallelStream().forEach(i -> objects[i] = read.apply(i));
+        }
+    }
+
     /** {@code name}'s object of the previous reading, when {@code reread} (null: everything) does not name it. */
     private static <T> T reused(Map<String, T> previous, String name, Set<String> reread) {
         return previous == null || reread == null || reread.contains(name) ? null : previous.get(name);
@@ -310,25 +378,46 @@ public final class CxlSysfs {
             errors.add(devices + ": no CXL bus (the cxl_core driver is not loaded, or this is not a sysfs)");
             return null;
         }
-        Map<String, Path> dirs = new HashMap<>();
+        Map<String, Path> dirs = new HashMap<>(Math.max(16, known.size() * 4 / 3 + 1));
+        List<Path> unknown = new ArrayList<>();
         try (DirectoryStream<Path> s = Files.newDirectoryStream(devices)) {
             for (Path link : s) {
                 String name = link.getFileName().toString();
                 Path dir = changed.contains(name) ? null : known.get(name);
                 if (dir != null) {
                     dirs.put(name, dir);
-                    continue;
-                }
-                try {
-                    dirs.put(name, link.toRealPath());
-                } catch (IOException e) {
-                    errors.add(link + ": device vanished during the scan (" + IoErrors.reason(e) + ")");
+                } else {
+                    unknown.add(link);
                 }
             }
         } catch (IOException e) {
             errors.add(devices + ": " + IoErrors.reason(e));
         }
-        return dirs;
+        Object[] resolved = new Object[unknown.size()]; // a directory, or why not
+        (unknown.size() < PARALLEL_READS ? java.util.stream.IntStream.range(0, resolved.length)
+                : java.util.stream.IntStream.range(0, resolved.length).parallel()).forEach(i -> {
+                    try {
+                        resolved[i] = unknown.get(i).toRealPath();
+                    } catch (IOException e) {
+                        resolved[i] = unknown.get(i) + ": device vanished during the scan (" + IoErrors.reason(e) + ")";
+                    }
+                });
+        boolean same = errors.isEmpty();
+        List<String> vanished = new ArrayList<>();
+        for (int i = 0; i < resolved.length; i++) {
+            if (resolved[i] instanceof Path dir) {
+                String name = unknown.get(i).getFileName().toString();
+                dirs.put(name, dir);
+                same &= dir.equals(known.get(name));
+            } else {
+                vanished.add((String) resolved[i]);
+            }
+        }
+        vanished.sort(null);
+        errors.addAll(vanished);
+        // the same devices in the same places (a uevent for a device that stayed): the known map
+        // itself, so the caller keeps their order, kinds and watches
+        return same && vanished.isEmpty() && dirs.size() == known.size() ? known : dirs;
     }
 
     /**
@@ -344,12 +433,15 @@ public final class CxlSysfs {
         private final Map<String, Port> ports;
         private final Map<String, Decoder> decoders;
         private final Map<String, Region> regions;
+        /** Ports by id, and each memdev's endpoint port: what regions and memdevs are resolved through. */
+        private final Map<Long, Port> portsById;
+        private final Map<String, String> endpointOfMemdev;
         private final List<String> listingErrors;
         private final Topology topology;
 
         Reading(Map<String, Path> dirs, List<String> names, byte[] kinds, Map<String, Memdev> memdevs, Map<String, Port> ports,
-                Map<String, Decoder> decoders, Map<String, Region> regions, List<String> listingErrors,
-                Topology topology) {
+                Map<String, Decoder> decoders, Map<String, Region> regions, Map<Long, Port> portsById,
+                Map<String, String> endpointOfMemdev, List<String> listingErrors, Topology topology) {
             this.dirs = dirs;
             this.names = names;
             this.kinds = kinds;
@@ -357,6 +449,8 @@ public final class CxlSysfs {
             this.ports = ports;
             this.decoders = decoders;
             this.regions = regions;
+            this.portsById = portsById;
+            this.endpointOfMemdev = endpointOfMemdev;
             this.listingErrors = listingErrors;
             this.topology = topology;
         }

@@ -113,4 +113,28 @@ class SnapshotsTest {
         snapshots.uevent(uevent(102, "add", "/devices/platform/ACPI0017:00/root0/decoder0.0/region0"));
         assertThat(snapshots.applyPending().topology().region("region0")).isPresent();
     }
+
+    @Test
+    void onlyAddRemoveAndMoveUeventsReadTheDeviceListAgain() throws IOException {
+        // A device link appears with no uevent of its own yet (the kernel sends its add next):
+        // a change uevent for mem0 reads mem0 again, not the device list; the add brings it in.
+        Path devices = sys.resolve("bus/cxl/devices");
+        Path region = devices.resolve("region0");
+        Path target = region.toRealPath();
+        Files.delete(region);
+        Files.writeString(seqnum, "101\n");
+        snapshots.uevent(uevent(101, "remove", "/devices/platform/ACPI0017:00/root0/decoder0.0/region0"));
+        assertThat(snapshots.fresh().topology().region("region0")).isEmpty();
+        Files.createSymbolicLink(region, target);
+        write("mem0", "firmware_version", "NEW FW");
+        Files.writeString(seqnum, "102\n");
+        snapshots.uevent(uevent(102, "change", "/devices/pci0000:0c/0000:0c:00.0/0000:0d:00.0/mem0"));
+        var afterChange = snapshots.fresh().topology();
+        assertThat(afterChange.memdev("mem0").orElseThrow().firmwareVersion()).isEqualTo("NEW FW");
+        assertThat(afterChange.region("region0")).as("a change uevent adds no device").isEmpty();
+        Files.writeString(seqnum, "103\n");
+        snapshots.uevent(uevent(103, "add", "/devices/platform/ACPI0017:00/root0/decoder0.0/region0"));
+        assertThat(snapshots.fresh().topology().region("region0")).isPresent();
+        assertThat(snapshots.stats().fullScans()).as("all of it incremental").isEqualTo(1);
+    }
 }
