@@ -2,8 +2,9 @@
 # Guest side of CxlTestVmIT (cxltest): cxld on the kernel's own CXL mock (cxl_test), where QEMU
 # cannot go: list parity with ndctl over the whole mock topology, mailbox commands answered by
 # cxl_mock_mem, the firmware-committed ("auto") region and the attach policy on it, sanitize,
-# poison injection, DPA reservation. Each step's stdout/stderr/exit into $CXLVM_OUT/<step>.*; what
-# the kernel did is read back from sysfs, /proc/iomem and debugfs beside it.
+# poison injection, DPA reservation, set-partition beside ndctl's and set-alert-config. Each
+# step's stdout/stderr/exit into $CXLVM_OUT/<step>.*; what the kernel did is read back from sysfs,
+# /proc/iomem and debugfs beside it.
 set -e
 . test/vm/guest/lib/cxld.sh # CXLD_SOCKET=/tmp/cxld.sock, O=$CXLVM_OUT, step, start_cxld
 modprobe cxl_test
@@ -84,6 +85,17 @@ d=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["decoder"
 echo "$d $(cat /sys/bus/cxl/devices/$d/mode 2>/dev/null) $(cat /sys/bus/cxl/devices/$d/dpa_size 2>/dev/null)" > "$O/reserved-sysfs.txt"
 step free cli/bin/cxlctl free-dpa -t pmem "$idle"
 echo "$d $(cat /sys/bus/cxl/devices/$d/dpa_size 2>/dev/null)" > "$O/freed-sysfs.txt"
+
+# 7b. set-partition beside ndctl's: the mock reports 256 MiB alignment and 2 GiB of partitionable
+# capacity, so both validate the same way, then the kernel refuses Set Partition Info (not in the
+# mock's Command Effects Log); set-alert-config likewise. Partition info read back after.
+cli/bin/cxlctl partition "$m" > "$O/sp-partition-before.json" 2>&1 || true
+both sp-too-big set-partition "$m" -t pmem -s 3G
+both sp-unaligned set-partition "$m" -t ram -s 100M
+both sp-aligned set-partition "$m" -t ram -s 100M -a
+both sp-pmem set-partition "$m" -t pmem -s 512M
+cli/bin/cxlctl partition "$m" > "$O/sp-partition-after.json" 2>&1 || true
+step alert-set cli/bin/cxlctl set-alert-config "$m" -L 30 --life-used-alert on
 
 # 8. cxl_test unloaded under cxld: the whole topology goes, and cxld says so
 modprobe -r cxl_test

@@ -4,11 +4,12 @@
 #   ndctl-*.json / cxlctl-*.json    `cxl list` and `cxlctl list` with the same flags (see flags.txt)
 #   cxld-*.json                     `cxld list` with them: no daemon, the mailbox opened by cxld list
 #   <command>.json                  cxlctl identify|partition|fw-info|logs|timestamp|commands|health mem0
+#   sp-*.{cxlctl,ndctl}.*           set-partition by both, side by side (lib/cxld.sh's both)
+#   alert-*.{out,err,rc}            alert-config and set-alert-config
 #   errno.txt                       ErrnoProbe: what the kernel answers to bad ioctls
 #   labels.txt                      (pmem2) the label round trip, step by step
 set -e
-export CXLD_SOCKET=/tmp/cxld.sock
-O=$CXLVM_OUT
+. test/vm/guest/lib/cxld.sh # CXLD_SOCKET=/tmp/cxld.sock, O=$CXLVM_OUT, step, both
 cxld/bin/cxld --rescan-interval 600 > "$O/cxld.log" 2>&1 &
 i=0; while [ ! -S $CXLD_SOCKET ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
 printf '%s\n' "-M -I" "-M -I -u" > "$O/flags.txt"
@@ -22,6 +23,16 @@ done < "$O/flags.txt"
 for c in identify partition fw-info logs timestamp commands health; do
     cli/bin/cxlctl $c mem0 > "$O/$c.json" 2> "$O/$c.err"
 done
+# set-partition, ndctl's cxl and cxlctl side by side: the same decision from Identify (QEMU's
+# devices report no partitionable capacity), Get Partition Info read back after
+both sp-too-big set-partition mem0 -t pmem -s 1T
+both sp-ram set-partition mem0 -t ram -s 256M
+cli/bin/cxlctl partition mem0 > "$O/sp-partition-after.json" 2>&1 || true
+# set-alert-config (ndctl 76.1 has none): QEMU's devices do not list Set Alert Configuration in
+# their Command Effects Log, so the kernel does not enable it; a bad threshold is refused before
+step alert-config cli/bin/cxlctl alert-config mem0
+step alert-set cli/bin/cxlctl set-alert-config mem0 -L 30 --life-used-alert on -O 60 --over-temperature-alert on
+step alert-bad cli/bin/cxlctl set-alert-config mem0 -L 101 --life-used-alert on
 # the poison list, the kernel's way: inject through debugfs, then cxlctl poison (trigger + trace events)
 mount -t debugfs none /sys/kernel/debug 2>/dev/null || true
 echo 0x2000 > /sys/kernel/debug/cxl/mem1/inject_poison

@@ -11,6 +11,16 @@ step() {
     set +e; "$@" > "$O/$name.out" 2> "$O/$name.err"; echo $? > "$O/$name.rc"; set -e
 }
 
+# both NAME ARGS...: `cxlctl ARGS` and ndctl's `cxl ARGS`, each kept in
+# $O/NAME.{cxlctl,ndctl}.{out,err,rc}.
+both() {
+    name=$1; shift
+    set +e
+    cli/bin/cxlctl "$@" > "$O/$name.cxlctl.out" 2> "$O/$name.cxlctl.err"; echo $? > "$O/$name.cxlctl.rc"
+    cxl "$@" > "$O/$name.ndctl.out" 2> "$O/$name.ndctl.err"; echo $? > "$O/$name.ndctl.rc"
+    set -e
+}
+
 # stamp NAME: "NAME <epoch seconds>" into $O/times.txt, right after a change was written.
 stamp() { echo "$1 $(date +%s.%N)" >> "$O/times.txt"; }
 

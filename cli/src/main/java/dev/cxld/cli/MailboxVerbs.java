@@ -46,6 +46,18 @@ final class MailboxVerbs {
             }
         }
 
+        /**
+         * Whether {@code r} succeeded; {@code memdev} is printed unless the request was refused before
+         * it reached the device (an invalid argument: ndctl's validation failures print no memdev,
+         * a command the kernel or device refused prints it as it is).
+         */
+        boolean printed(String memdev, Response r) throws IOException {
+            if (r.ok() || r.error().code() != dev.cxld.protocol.ErrorCode.INVALID_ARGUMENT) {
+                print(memdev);
+            }
+            return r.ok();
+        }
+
         @Override
         void finish() {
             NdctlStyle.printArray(spec.commandLine().getOut(), spec.commandLine().getErr(), out, human);
@@ -82,9 +94,7 @@ final class MailboxVerbs {
             if (size != null) {
                 args.put("size", RegionCommands.parseSize(spec, size));
             }
-            boolean ok = request(Request.SET_PARTITION, args, "action_setpartition").ok();
-            print(memdev);
-            return ok;
+            return printed(memdev, request(Request.SET_PARTITION, args, "action_setpartition"));
         }
 
         @Override
@@ -150,9 +160,7 @@ final class MailboxVerbs {
             put(args, "under_temperature", underTempAlert, underTemp);
             put(args, "volatile_mem_err", volatileErrAlert, volatileErr);
             put(args, "pmem_err", pmemErrAlert, pmemErr);
-            boolean ok = request(Request.SET_ALERT_CONFIG, args, "action_set_alert_config").ok();
-            print(memdev);
-            return ok;
+            return printed(memdev, request(Request.SET_ALERT_CONFIG, args, "action_set_alert_config"));
         }
 
         private static void put(ObjectNode args, String name, String alert, Integer threshold) {

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * mock's; the firmware-committed region is found and, interleaved, not handed off; a single-target
  * region made beside it is handed off, guarded, released and destroyed; a background sanitize is
  * waited out; poison injected through cxlctl is in the kernel's poison list (ndctl reads it too)
- * and clears; DPA is reserved and freed on the decoder sysfs shows; unloading the mock empties
+ * and clears; DPA is reserved and freed on the decoder sysfs shows; set-partition decides and fails
+ * as ndctl's does (the mock has no Set Partition Info); unloading the mock empties
  * what cxld serves. See test/vm/guest/cxltest.sh.
  */
 class CxlTestVmIT {
@@ -105,6 +106,28 @@ class CxlTestVmIT {
         assertThat(Long.decode(reserved[2])).isEqualTo(256L << 20);
         assertThat(rc("free")).as(read("free.err")).isZero();
         assertThat(Long.decode(read("freed-sysfs.txt").strip().split(" ")[1])).isZero();
+
+        // 7b. set-partition beside ndctl's: the same validation from the mock's Identify (256 MiB
+        // alignment, 2 GiB partitionable), then the same refusal by the kernel (Set Partition Info is
+        // not in the mock's Command Effects Log); the memdev printed exactly when ndctl prints it
+        for (String c : List.of("sp-too-big", "sp-unaligned", "sp-aligned", "sp-pmem")) {
+            assertThat(read(c + ".cxlctl.rc").strip()).as(c + read(c + ".cxlctl.err"))
+                    .isEqualTo(read(c + ".ndctl.rc").strip()).isEqualTo("1");
+            JsonNode ndctl = NdctlOutput.sorted(NdctlOutput.without(NdctlOutput.parse(read(c + ".ndctl.out")), NEWER));
+            JsonNode ours = NdctlOutput.sorted(NdctlOutput.without(NdctlOutput.parse(read(c + ".cxlctl.out")), NEWER));
+            assertThat(ours).as(c).isEqualTo(ndctl);
+            assertThat(read(c + ".cxlctl.err")).contains("cmd_set_partition: set_partition 0 mem");
+        }
+        assertThat(read("sp-too-big.cxlctl.err")).contains(m + ": 3221225472 exceeds available capacity 2147483648")
+                .contains("Warning: no matching devices found");
+        assertThat(read("sp-unaligned.cxlctl.err")).contains(m + ": size 104857600 is not partition aligned 268435456");
+        assertThat(read("sp-aligned.ndctl.err")).contains("Inappropriate ioctl for device");
+        assertThat(read("sp-aligned.cxlctl.err")).contains("Set Partition Information is not enabled by the kernel for " + m);
+        assertThat(Json.mapper().readTree(read("sp-aligned.cxlctl.out")).get(0).at("/partition_info/partition_alignment_size")
+                .asLong()).isEqualTo(256L << 20);
+        assertThat(read("sp-partition-after.json")).isEqualTo(read("sp-partition-before.json"));
+        assertThat(rc("alert-set")).isEqualTo(1);
+        assertThat(read("alert-set.err")).contains("Set Alert Configuration is not enabled by the kernel for " + m);
 
         // 8. the mock unloaded: nothing left to serve, and cxld still serves
         JsonNode status = Json.mapper().readTree(read("status-unloaded.json"));

@@ -65,6 +65,26 @@ class MailboxVmIT {
         assertThat(find(commands, "IDENTIFY").get("enabled").asBoolean()).isTrue();
         assertThat(find(commands, "GET_HEALTH_INFO").get("enabled").asBoolean()).isFalse();
 
+        // set-partition beside ndctl's: QEMU's devices report partition alignment 0, so both refuse
+        // from Identify before sending anything, print no memdev, and exit 1; nothing changes
+        for (String c : List.of("sp-too-big", "sp-ram")) {
+            assertThat(read(c + ".cxlctl.rc").strip()).as(c).isEqualTo(read(c + ".ndctl.rc").strip()).isEqualTo("1");
+            assertThat(read(c + ".cxlctl.out")).as(c).isEqualTo(read(c + ".ndctl.out"));
+            assertThat(read(c + ".ndctl.err")).contains("mem0: no available capacity");
+            assertThat(read(c + ".cxlctl.err")).contains("mem0: no available capacity")
+                    .contains("Warning: no matching devices found").contains("cmd_set_partition: set_partition 0 mem");
+        }
+        assertThat(json("sp-partition-after.json").at("/partition_info").toString())
+                .isEqualTo(json("partition.json").at("/partition_info").toString());
+        // alert configuration: not in QEMU's Command Effects Log, so the kernel enables neither command;
+        // a threshold out of range is refused before any device is asked
+        assertThat(json("alert-config.out").get("supported").asBoolean()).isFalse();
+        assertThat(read("alert-set.rc").strip()).isEqualTo("1");
+        assertThat(read("alert-set.err")).contains("mem0: Set Alert Configuration: Set Alert Configuration is not"
+                + " enabled by the kernel for mem0").contains("set alert configuration for 0 mem");
+        assertThat(read("alert-bad.rc").strip()).isEqualTo("1");
+        assertThat(read("alert-bad.err")).contains("Invalid life used threshold: 101");
+
         JsonNode poison = json("poison.json");
         assertThat(poison.get("media_errors").toString()).as(read("poison.err"))
                 .isEqualTo("[{\"offset\":8192,\"length\":64,\"source\":\"Injected\"}]");
