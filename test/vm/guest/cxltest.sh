@@ -97,6 +97,38 @@ both sp-pmem set-partition "$m" -t pmem -s 512M
 cli/bin/cxlctl partition "$m" > "$O/sp-partition-after.json" 2>&1 || true
 step alert-set cli/bin/cxlctl set-alert-config "$m" -L 30 --life-used-alert on
 
+# 7c. monitor beside ndctl's: the kernel's CXL trace events for one memdev's event logs (the mock's
+# event_trigger: general media, DRAM and memory module records) printed by `cxl monitor` and logged
+# by `cxlctl monitor --daemon --format ndctl -l`, both running at once (76.1's `cxl monitor -l FILE`
+# leaves its lines in a stdio buffer until it has 4 KiB, so it is read on its standard output)
+cxl monitor > "$O/ndctl-monitor.log" 2> "$O/ndctl-monitor.err" &
+ndmon=$!
+listening=$(subscribers)
+step monitor-daemon cli/bin/cxlctl monitor --daemon --format ndctl -l "$O/cxlctl-monitor.log"
+# ready: cxl monitor's instance has the cxl events enabled and it waits in epoll; cxld has one more
+# subscriber. cxl monitor (76.1) epolls the instance's trace_pipe, which 6.12 wakes only once the
+# buffer is buffer_percent (50 %) full, so a few events never reach it: set it to 0 (cxl monitor
+# does not; cxld reads its own instance without that wait).
+I=/sys/kernel/tracing/instances/cxl_monitor
+i=0
+while { [ "$(cat $I/events/cxl/enable 2>/dev/null)" != 1 ] || [ "$(cat /proc/$ndmon/wchan 2>/dev/null)" != do_epoll_wait ] \
+        || [ "$(subscribers)" -le "$listening" ]; } && [ $i -lt 600 ]; do
+    sleep 0.1; i=$((i + 1))
+done
+echo 0 > $I/buffer_percent
+host=$(basename "$(readlink -f "/sys/bus/cxl/devices/$m/..")")
+echo "$host" > "$O/monitor-host.txt"
+echo 1 > "/sys/bus/platform/devices/$host/event_trigger"
+i=0
+while [ $i -lt 150 ]; do # both logs have the events (at most 15 s), then a little more for late ones
+    n=$(wc -l < "$O/ndctl-monitor.log"); c=$(wc -l < "$O/cxlctl-monitor.log")
+    [ "$n" -gt 0 ] && [ "$n" -le "$c" ] && break
+    sleep 0.1; i=$((i + 1))
+done
+sleep 2
+kill "$ndmon" 2>/dev/null || true
+pkill -f 'monitor --format ndctl' || true
+
 # 8. cxl_test unloaded under cxld: the whole topology goes, and cxld says so
 modprobe -r cxl_test
 udevadm settle --timeout=60

@@ -42,8 +42,10 @@ public final class MonitorCommand implements Callable<Integer> {
     Integer count;
 
     @Option(names = "--format", paramLabel = "cxlctl|ndctl", defaultValue = "cxlctl",
-            description = "cxlctl (default): every event as above; ndctl: only the kernel's trace events, each as"
-                    + " `cxl monitor` prints it ({\"system\":\"cxl\",\"event\":...,\"timestamp\":NS, then its fields})")
+            description = "cxlctl (default): every event as above; ndctl: only the kernel's trace events, one per"
+                    + " line as `cxl monitor` prints them ({\"system\":\"cxl\",\"event\":...,\"timestamp\":NS, then the"
+                    + " fields), the fields as the kernel formats them (handle, \"log\":\"Fatal\"), not ndctl's raw"
+                    + " record (hdr_handle, \"log\":3)")
     String format;
 
     @Option(names = {"-l", "--log"}, paramLabel = "FILE|standard",
@@ -135,6 +137,19 @@ public final class MonitorCommand implements Callable<Integer> {
         return o;
     }
 
+    /**
+     * The detached child's arguments: this JVM's {@code arguments} without --daemon, with
+     * --log={@code defaultLog} added when the command line named no file (null: it did).
+     */
+    static java.util.List<String> childArguments(java.util.List<String> arguments, String defaultLog) {
+        java.util.List<String> argv = new java.util.ArrayList<>(arguments);
+        argv.removeIf(a -> a.equals("--daemon"));
+        if (defaultLog != null) {
+            argv.add("--log=" + defaultLog);
+        }
+        return argv;
+    }
+
     /** --daemon: the same monitor as a detached child writing to {@code dest}; this process ends. */
     private int detach(String dest) throws IOException {
         java.util.List<String> cmd = new java.util.ArrayList<>();
@@ -143,10 +158,7 @@ public final class MonitorCommand implements Callable<Integer> {
         }
         ProcessHandle.Info info = ProcessHandle.current().info();
         cmd.add(info.command().orElse("java"));
-        java.util.List<String> argv = new java.util.ArrayList<>(java.util.Arrays.asList(info.arguments().orElse(new String[0])));
-        argv.removeIf(a -> a.equals("--daemon"));
-        cmd.addAll(argv);
-        cmd.add("--log=" + dest);
+        cmd.addAll(childArguments(java.util.Arrays.asList(info.arguments().orElse(new String[0])), log == null ? dest : null));
         java.io.File devNull = new java.io.File("/dev/null");
         Process p = new ProcessBuilder(cmd).redirectInput(devNull)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(new java.io.File(dest)))

@@ -68,4 +68,20 @@ class CxlCtlTest {
     private static java.util.Set<String> subcommands(String... args) {
         return CxlCtl.commandLine(new CxlCtl(), args).getSubcommands().keySet();
     }
+
+    @Test
+    void monitorsDetachedChildLogsWhereTheCommandLineSaysOnce() {
+        // the child parses its arguments with the same picocli options: a second --log is a usage error
+        java.util.List<String> named = MonitorCommand.childArguments(
+                java.util.List.of("-jar", "cxlctl.jar", "monitor", "--daemon", "--format", "ndctl", "-l", "/tmp/m.log"), null);
+        assertThat(named).containsExactly("-jar", "cxlctl.jar", "monitor", "--format", "ndctl", "-l", "/tmp/m.log");
+        java.util.List<String> byDefault = MonitorCommand.childArguments(
+                java.util.List.of("-jar", "cxlctl.jar", "monitor", "--daemon"), "/var/log/cxl-monitor.log");
+        assertThat(byDefault).containsExactly("-jar", "cxlctl.jar", "monitor", "--log=/var/log/cxl-monitor.log");
+        for (java.util.List<String> argv : java.util.List.of(named, byDefault)) {
+            CommandLine cl = CxlCtl.commandLine(new CxlCtl());
+            CommandLine.ParseResult parsed = cl.parseArgs(argv.subList(2, argv.size()).toArray(new String[0]));
+            assertThat(parsed.subcommand().matchedOption("--log")).as(argv.toString()).isNotNull();
+        }
+    }
 }

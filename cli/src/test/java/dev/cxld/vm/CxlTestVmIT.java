@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * region made beside it is handed off, guarded, released and destroyed; a background sanitize is
  * waited out; poison injected through cxlctl is in the kernel's poison list (ndctl reads it too)
  * and clears; DPA is reserved and freed on the decoder sysfs shows; set-partition decides and fails
- * as ndctl's does (the mock has no Set Partition Info); unloading the mock empties
+ * as ndctl's does (the mock has no Set Partition Info); cxlctl monitor --daemon --format ndctl logs
+ * the events cxl monitor prints; unloading the mock empties
  * what cxld serves. See test/vm/guest/cxltest.sh.
  */
 class CxlTestVmIT {
@@ -129,10 +130,54 @@ class CxlTestVmIT {
         assertThat(rc("alert-set")).isEqualTo(1);
         assertThat(read("alert-set.err")).contains("Set Alert Configuration is not enabled by the kernel for " + m);
 
+        // 7c. monitor beside ndctl's: the same kernel events, in the same order, for the same memdev;
+        // the fields differ in form (ndctl prints the raw record, hdr_handle, log 3; cxlctl the
+        // kernel's formatted fields, handle, log "Fatal"), the values they share agree, bare-hex
+        // fields (dpa=%llx) included
+        assertThat(rc("monitor-daemon")).as(read("monitor-daemon.err")).isZero();
+        String ndctlLog = new String(Files.readAllBytes(out.resolve("ndctl-monitor.err")),
+                java.nio.charset.StandardCharsets.ISO_8859_1); // its "data" fields are raw bytes
+        List<JsonNode> ndctlEvents = jsonLines(ndctlLog);
+        List<JsonNode> ourEvents = jsonLines(read("cxlctl-monitor.log"));
+        assertThat(ndctlEvents).as(ndctlLog).hasSizeGreaterThanOrEqualTo(10);
+        assertThat(ourEvents.stream().map(e -> e.get("event").asText()))
+                .containsExactlyElementsOf(ndctlEvents.stream().map(e -> e.get("event").asText()).toList());
+        assertThat(ourEvents.stream().map(e -> e.get("event").asText()).distinct())
+                .contains("cxl_general_media", "cxl_dram", "cxl_memory_module", "cxl_generic_event");
+        for (int i = 0; i < ourEvents.size(); i++) {
+            JsonNode nd = ndctlEvents.get(i);
+            JsonNode ours = ourEvents.get(i);
+            assertThat(ours.get("system").asText()).isEqualTo("cxl");
+            for (String k : List.of("memdev", "host", "serial")) {
+                assertThat(ours.get(k)).as(i + " " + k).isEqualTo(nd.get(k));
+            }
+            if (nd.has("hdr_handle")) {
+                assertThat(ours.get("handle").asLong()).as(i + " handle").isEqualTo(nd.get("hdr_handle").asLong());
+                assertThat(ours.get("related_handle").asLong()).isEqualTo(nd.get("hdr_related_handle").asLong());
+            }
+            for (String k : List.of("dpa", "hpa", "count", "first_ts", "last_ts")) {
+                if (nd.has(k)) {
+                    assertThat(ours.get(k).bigIntegerValue()).as(i + " " + k).isEqualTo(nd.get(k).bigIntegerValue());
+                }
+            }
+            assertThat(Math.abs(ours.get("timestamp").asLong() - nd.get("timestamp").asLong()))
+                    .as(i + " the same record time (each instance stamps its own copy)").isLessThan(1_000_000_000L);
+        }
+
         // 8. the mock unloaded: nothing left to serve, and cxld still serves
         JsonNode status = Json.mapper().readTree(read("status-unloaded.json"));
         assertThat(status.at("/counts/memdevs").asInt()).as(status.toString()).isZero();
         assertThat(m).startsWith("mem");
+    }
+
+    static List<JsonNode> jsonLines(String text) throws Exception {
+        List<JsonNode> out = new java.util.ArrayList<>();
+        for (String l : text.lines().toList()) {
+            if (l.startsWith("{")) {
+                out.add(Json.mapper().readTree(l));
+            }
+        }
+        return out;
     }
 
     JsonNode step(String name) throws Exception {

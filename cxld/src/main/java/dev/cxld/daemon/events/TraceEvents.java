@@ -107,6 +107,7 @@ public final class TraceEvents implements AutoCloseable {
     }
 
     private void read(EventBus bus) {
+        java.util.Map<String, java.util.Set<String>> hex = instance.hexFields();
         try (BufferedReader r = instance.pipe()) {
             String line;
             while ((line = r.readLine()) != null) {
@@ -119,7 +120,7 @@ public final class TraceEvents implements AutoCloseable {
                     }
                     continue;
                 }
-                TraceLine.parse(l).ifPresentOrElse(e -> bus.publish(List.of(e)),
+                TraceLine.parse(l, hex).ifPresentOrElse(e -> bus.publish(List.of(e)),
                         () -> LOG.debug("trace line not understood: {}", l));
             }
         } catch (java.nio.channels.ClosedByInterruptException e) {

@@ -74,6 +74,54 @@ public final class TracefsInstance {
         Files.writeString(instance.resolve("trace_marker"), text);
     }
 
+    /**
+     * For each CXL event of this kernel, the fields its print format writes as bare hexadecimal
+     * ({@code dpa=%llx}, {@code handle=%x}: no {@code 0x}, so "8000" is 0x8000), read from
+     * {@code events/cxl/<event>/format}; an event whose format cannot be read has none.
+     */
+    public java.util.Map<String, java.util.Set<String>> hexFields() {
+        java.util.Map<String, java.util.Set<String>> out = new java.util.HashMap<>();
+        try (java.util.stream.Stream<Path> events = Files.list(instance.resolve("events/cxl"))) {
+            for (Path e : (Iterable<Path>) events::iterator) {
+                Path format = e.resolve("format");
+                if (Files.isReadable(format)) {
+                    try {
+                        out.put(e.getFileName().toString(), hexFields(Files.readString(format)));
+                    } catch (IOException ex) {
+                        LOG.debug("{}: {}", format, IoErrors.reason(ex));
+                    }
+                }
+            }
+        } catch (IOException ex) {
+            LOG.info("cannot read the CXL event formats under {}: {}", instance, IoErrors.reason(ex));
+        }
+        return out;
+    }
+
+    private static final java.util.regex.Pattern BARE_HEX =
+            java.util.regex.Pattern.compile("(?<![\\w])(\\w+)=%[-0 +]*\\d*(?:hh|h|ll|l|z)?x");
+
+    /** {@link #hexFields(String)} of a format file. */
+    public static java.util.Set<String> hexFields(Path format) throws IOException {
+        return hexFields(Files.readString(format));
+    }
+
+    /** The labels a tracepoint's {@code print fmt:} writes with a bare %x conversion (not {@code 0x%x}, not {@code %#x}). */
+    public static java.util.Set<String> hexFields(String format) {
+        int at = format.indexOf("print fmt: \"");
+        if (at < 0) {
+            return java.util.Set.of();
+        }
+        int end = format.indexOf('"', at + 12);
+        String fmt = format.substring(at + 12, end < 0 ? format.length() : end);
+        java.util.Set<String> hex = new java.util.HashSet<>();
+        java.util.regex.Matcher m = BARE_HEX.matcher(fmt);
+        while (m.find()) {
+            hex.add(m.group(1));
+        }
+        return java.util.Set.copyOf(hex);
+    }
+
     /** Disables the events and removes the instance; a failure is logged, not thrown. */
     public void remove() {
         try {

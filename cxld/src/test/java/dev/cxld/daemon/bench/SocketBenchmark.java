@@ -108,8 +108,8 @@ public final class SocketBenchmark {
         md.append("\nndctl: `cxl list` of ").append(Spawned.ndctlVersion())
                 .append(", spawned in a private mount namespace with the tree bound over /sys, median of 20. cxlctl"
                         + " cold: `cli/bin/cxlctl` against the same daemon, median of 7. cxld: `cxld/bin/cxld --follow`"
-                        + " (its launcher's JVM options: serial collector, C1 only, its class-data-sharing archive, no"
-                        + " -Xmx), 128 connections per user allowed for the 128-client row; the clients are threads of"
+                        + " (its launcher's JVM options: serial collector, C1 only, its class-data-sharing archive, a"
+                        + " 16 MiB initial heap that gives memory back, no -Xmx), 128 connections per user allowed for the 128-client row; the clients are threads of"
                         + " one other JVM on the same two cores.\n");
         BenchmarkFile.write(checkout.resolve("BENCHMARKS.md"), "socket-benchmark", "Queries over the socket, beside ndctl",
                 md.toString());

@@ -63,4 +63,41 @@ class TraceLineTest {
         assertThat(TraceLine.parse("")).isEmpty();
         assertThat(TraceLine.parse("CPU:1 [LOST 12 EVENTS]")).isEmpty();
     }
+
+    @Test
+    void fieldsPrintedAsBareHexadecimalAreReadAsHexadecimal() throws IOException {
+        // 6.12's cxl_dram prints dpa=%llx, handle=%x and hpa=%llx with no 0x: "8000" is 0x8000
+        // (events/formats-6.12 is captured from the cxl_test guest, test/vm/guest/capture-trace-formats.sh)
+        java.util.Map<String, java.util.Set<String>> hex = java.util.Map.of("cxl_dram",
+                dev.cxld.daemon.sysfs.TracefsInstance.hexFields(java.nio.file.Path.of("src/test/resources/events/formats-6.12")
+                        .resolve("cxl_dram")));
+        String line = "  kworker/u9:1-95  [000] ..... 112.578095: cxl_dram: memdev=mem0 host=cxl_mem.5 serial=5 log=Fatal"
+                + " : time=0 uuid=601dcbb3-9c06-4eab-b8af-4e9bfb5c9624 len=128 flags='PERFORMANCE_DEGRADED' handle=10"
+                + " related_handle=0 maint_op_class=0 : dpa=8000 dpa_flags='' descriptor='THRESHOLD_EVENT'"
+                + " type='Scrub Media ECC Error' transaction_type='Internal Media Scrub' channel=1 rank=0 nibble_mask=0"
+                + " bank_group=5 bank=2 row=0 column=44510 cor_mask= validity_flags='CHANNEL|BANK GROUP|BANK|COLUMN'"
+                + " hpa=ffffffffffffffff region= region_uuid=00000000-0000-0000-0000-000000000000";
+        JsonNode f = TraceLine.parse(line, hex).orElseThrow().data().get("fields");
+        assertThat(f.get("dpa").asLong()).isEqualTo(0x8000);
+        assertThat(f.get("handle").asLong()).isEqualTo(16);
+        assertThat(f.get("hpa").bigIntegerValue()).isEqualTo(new java.math.BigInteger("18446744073709551615"));
+        assertThat(f.get("column").asLong()).as("%u stays decimal").isEqualTo(44510);
+        assertThat(f.get("serial").asLong()).isEqualTo(5);
+        assertThat(TraceLine.parse(line).orElseThrow().data().get("fields").get("dpa").asLong())
+                .as("without the format, as before: decimal").isEqualTo(8000);
+    }
+
+    @Test
+    void aSeparatorGluedToAValueIsNotPartOfIt() {
+        // 6.12's cxl_overflow: print fmt "memdev=%s host=%s serial=%lld: log=%s : count=%u ..."
+        String line = "  kworker/u9:1-95  [000] ..... 112.578514: cxl_overflow: memdev=mem0 host=cxl_mem.5 serial=5:"
+                + " log=Failure : 0 records from 1796244841198869172 to 1796244845198870111";
+        JsonNode f = TraceLine.parse(line).orElseThrow().data().get("fields");
+        assertThat(f.get("serial").asLong()).isEqualTo(5);
+        assertThat(f.get("host").asText()).isEqualTo("cxl_mem.5");
+        assertThat(f.get("log").asText()).isEqualTo("Failure");
+        assertThat(f.get("count").asLong()).isZero();
+        assertThat(f.get("first_ts").asText()).isEqualTo("1796244841198869172");
+        assertThat(f.get("last_ts").asText()).isEqualTo("1796244845198870111");
+    }
 }

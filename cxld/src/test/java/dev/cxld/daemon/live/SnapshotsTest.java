@@ -99,8 +99,8 @@ class SnapshotsTest {
         assertThat(snapshots.stats().fullScans()).isEqualTo(2);
     }
 
-    @Test
-    void aDeviceAddedByAUeventAppearsAndOneRemovedGoes() throws IOException {
+    /** region0 removed with its uevent (and gone from the answer), then its link back in the tree with none yet. */
+    void removeRegion0AndPutItsLinkBack() throws IOException {
         Path devices = sys.resolve("bus/cxl/devices");
         Path region = devices.resolve("region0");
         Path target = region.toRealPath();
@@ -109,6 +109,11 @@ class SnapshotsTest {
         snapshots.uevent(uevent(101, "remove", "/devices/platform/ACPI0017:00/root0/decoder0.0/region0"));
         assertThat(snapshots.fresh().topology().region("region0")).isEmpty();
         Files.createSymbolicLink(region, target);
+    }
+
+    @Test
+    void aDeviceAddedByAUeventAppearsAndOneRemovedGoes() throws IOException {
+        removeRegion0AndPutItsLinkBack();
         Files.writeString(seqnum, "102\n");
         snapshots.uevent(uevent(102, "add", "/devices/platform/ACPI0017:00/root0/decoder0.0/region0"));
         assertThat(snapshots.applyPending().topology().region("region0")).isPresent();
@@ -118,14 +123,7 @@ class SnapshotsTest {
     void onlyAddRemoveAndMoveUeventsReadTheDeviceListAgain() throws IOException {
         // A device link appears with no uevent of its own yet (the kernel sends its add next):
         // a change uevent for mem0 reads mem0 again, not the device list; the add brings it in.
-        Path devices = sys.resolve("bus/cxl/devices");
-        Path region = devices.resolve("region0");
-        Path target = region.toRealPath();
-        Files.delete(region);
-        Files.writeString(seqnum, "101\n");
-        snapshots.uevent(uevent(101, "remove", "/devices/platform/ACPI0017:00/root0/decoder0.0/region0"));
-        assertThat(snapshots.fresh().topology().region("region0")).isEmpty();
-        Files.createSymbolicLink(region, target);
+        removeRegion0AndPutItsLinkBack();
         write("mem0", "firmware_version", "NEW FW");
         Files.writeString(seqnum, "102\n");
         snapshots.uevent(uevent(102, "change", "/devices/pci0000:0c/0000:0c:00.0/0000:0d:00.0/mem0"));
