@@ -17,7 +17,7 @@ row() {
 {
     echo "| command (guest: $CXLVM_TOPOLOGY, $CXLVM_KERNEL, TCG) | median of 3 | range |"
     echo "|---|---|---|"
-    row '`java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -version`' java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -version
+    row '`java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xshare:auto -version` (the launcher'\''s options)' java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xshare:auto -version
     row '`cxlctl --version`' cli/bin/cxlctl --version
     row '`cxlctl list -M`' cli/bin/cxlctl list -M
     row '`cxlctl status`' cli/bin/cxlctl status
