@@ -1,16 +1,8 @@
 package dev.cxld.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.cxld.protocol.Json;
-import dev.cxld.protocol.ListParams;
-import dev.cxld.protocol.Request;
 import dev.cxld.protocol.Response;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -22,7 +14,8 @@ import picocli.CommandLine.Spec;
  * A verb of ndctl's {@code cxl} that acts on memdevs, run as ndctl's {@code memdev_action} runs
  * them (cxl/memdev.c): targets are {@code memN}, {@code N} or {@code all} (serial numbers with
  * {@code -S}), limited to a bus with {@code -b}; a word that is neither is an error; each target is
- * matched against the memdevs as {@code cxl list -m} matches (cxld does the matching), and the
+ * matched against the memdevs as {@code cxl list -m} matches (cxld does the matching, asked by
+ * {@link NdctlEngine#memdevsMatching}, as the engine's own memdev verbs ask it), and the
  * action runs once per memdev matched; then the summary line on stderr. Exit 0 when some memdev
  * succeeded or none failed, else 1.
  */
@@ -65,22 +58,8 @@ abstract class MemdevVerb implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         log = new NdctlStyle(spec.commandLine().getErr(), "cxl memdev");
-        List<String> words = new ArrayList<>();
-        int invalid = 0;
-        for (String t : targets) {
-            if (!serial && t.equals("all")) {
-                words = new ArrayList<>(List.of("all"));
-                invalid = 0;
-                break;
-            }
-            if (serial ? t.matches("(0[xX][0-9a-fA-F]+|\\d+)") : t.matches("(mem)?\\d+.*")) {
-                words.add(t);
-            } else {
-                log.log("memdev_action", "'" + t + "' is not a valid memdev " + (serial ? "serial number" : "name"));
-                invalid++;
-            }
-        }
-        if (words.isEmpty()) {
+        List<String> words = NdctlEngine.targetWords(targets, serial, log);
+        if (words == null) {
             spec.commandLine().usage(spec.commandLine().getErr());
             return 129;
         }
@@ -88,43 +67,21 @@ abstract class MemdevVerb implements Callable<Integer> {
             log.log(function(), summary(0));
             return NdctlStyle.EXIT_FAILURE;
         }
-        for (String w : words) {
-            Set<String> matched = matching(w);
-            if (matched.isEmpty()) {
-                log.log("memdev_action", "no memdev matches " + w);
-            }
-            for (String m : matched) {
-                if (action(m)) {
-                    log.succeeded();
-                } else {
-                    log.failed();
+        try (QuickClient c = new QuickClient(parent.client().socket())) {
+            NdctlEngine engine = new NdctlEngine(c, spec.commandLine().getOut(), spec.commandLine().getErr());
+            for (String w : words) {
+                for (String m : engine.memdevsMatching(w, serial, bus, log)) {
+                    if (action(m)) {
+                        log.succeeded();
+                    } else {
+                        log.failed();
+                    }
                 }
             }
         }
         finish();
         log.log(function(), summary(log.count()));
         return log.exit();
-    }
-
-    /** The memdevs {@code word} names, in cxl list's order, as cxld's list filter matches them. */
-    private Set<String> matching(String word) throws IOException {
-        // idle: a disabled memdev is a target too (enable-memdev is for those)
-        ListParams p = new ListParams(true, false, false, false, false, false, false, true, false, false, 0,
-                serial ? null : word, serial ? word : null, bus, null, null, null, null);
-        Response r = parent.client().call(Request.LIST, Json.mapper().valueToTree(p));
-        Set<String> names = new LinkedHashSet<>();
-        if (!r.ok()) {
-            log.log("memdev_action", r.error().message());
-            return names;
-        }
-        JsonNode result = r.result();
-        ArrayNode array = result.isArray() ? (ArrayNode) result : Json.mapper().createArrayNode().add(result);
-        for (JsonNode m : array) {
-            if (m.has("memdev")) {
-                names.add(m.get("memdev").asText());
-            }
-        }
-        return names;
     }
 
     /** One request for {@code memdev}; its error, if any, logged as ndctl's action would. */

@@ -359,21 +359,7 @@ final class NdctlEngine {
             return 129;
         }
         for (String w : words) {
-            Set<String> matched = new LinkedHashSet<>();
-            try {
-                for (Object m : list(new MiniJson.Obj().put("memdevs", true).put("idle", true)
-                        .put(serial ? "serialFilter" : "memdevFilter", w).put("busFilter", o.value("bus")))) {
-                    String name = MiniJson.text(MiniJson.map(m), "memdev");
-                    if (name != null) {
-                        matched.add(name);
-                    }
-                }
-            } catch (IOException e) {
-                log.log("memdev_action", e.getMessage());
-            }
-            if (matched.isEmpty()) {
-                log.log("memdev_action", "no memdev matches " + w);
-            }
+            Set<String> matched = memdevsMatching(w, serial, o.value("bus"), log);
             for (String m : matched) {
                 Map<String, Object> r = client.call(verb, new MiniJson.Obj().put("memdev", m)
                         .put("force", !enable && o.flag("force") ? Boolean.TRUE : null), false);
@@ -397,8 +383,32 @@ final class NdctlEngine {
         return log.exit();
     }
 
+    /**
+     * The memdevs {@code word} names (a serial number with {@code serial}; all: every memdev), on
+     * {@code bus} when not null, disabled ones included, in cxl list's order, as cxld's list filter
+     * matches them; a failure, or no match, logged as ndctl's memdev_action logs it.
+     */
+    Set<String> memdevsMatching(String word, boolean serial, String bus, NdctlStyle log) {
+        Set<String> matched = new LinkedHashSet<>();
+        try {
+            for (Object m : list(new MiniJson.Obj().put("memdevs", true).put("idle", true)
+                    .put(serial ? "serialFilter" : "memdevFilter", word).put("busFilter", bus))) {
+                String name = MiniJson.text(MiniJson.map(m), "memdev");
+                if (name != null) {
+                    matched.add(name);
+                }
+            }
+        } catch (IOException e) {
+            log.log("memdev_action", e.getMessage());
+        }
+        if (matched.isEmpty()) {
+            log.log("memdev_action", "no memdev matches " + word);
+        }
+        return matched;
+    }
+
     /** ndctl's memdev_action check of its arguments: memN, N, all (or serials); null after usage. */
-    private List<String> targetWords(List<String> args, boolean serial, NdctlStyle log) {
+    static List<String> targetWords(List<String> args, boolean serial, NdctlStyle log) {
         List<String> words = new ArrayList<>();
         for (String t : args) {
             if (!serial && t.equals("all")) {

@@ -197,6 +197,23 @@ class DaemonIntegrationTest {
     }
 
     @Test
+    void memdevVerbsTakeNdctlsTargets() throws Exception {
+        start("ram3-committed"); // no memdev sanitizing: wait-sanitize returns at once for each
+        StringWriter e = new StringWriter();
+        assertThat(run(new StringWriter(), e, "wait-sanitize", "mem0", "bogus", "2", "mem9")).isZero();
+        assertThat(e.toString()).isEqualTo("cxl memdev: memdev_action: 'bogus' is not a valid memdev name\n"
+                + "cxl memdev: memdev_action: no memdev matches mem9\n"
+                + "cxl memdev: cmd_wait_sanitize: wait sanitize completed on 2 mem devices\n");
+        StringWriter all = new StringWriter();
+        assertThat(run(new StringWriter(), all, "wait-sanitize", "mem1", "all")).isZero();
+        assertThat(all.toString()).endsWith("wait sanitize completed on 3 mem devices\n");
+        StringWriter none = new StringWriter();
+        assertThat(run(new StringWriter(), none, "wait-sanitize", "bogus")).isEqualTo(129);
+        assertThat(none.toString()).startsWith("cxl memdev: memdev_action: 'bogus' is not a valid memdev name\n")
+                .contains("Usage:");
+    }
+
+    @Test
     void disablingAMemdevOfACommittedRegionIsRefusedAsNdctlRefusesIt() throws Exception {
         start("ram3-committed");
         StringWriter e = new StringWriter();
