@@ -55,10 +55,6 @@ public final class TraceLine {
         return Optional.of(new Event(0, null, Event.TRACE, m.group("event"), null, memdev, data));
     }
 
-    static ObjectNode fields(String rest) {
-        return fields(rest, java.util.Set.of());
-    }
-
     private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]{1,16}");
 
     static ObjectNode fields(String rest, java.util.Set<String> hex) {
