@@ -50,15 +50,9 @@ final class QuickCall {
      * {@code CXLD_SOCKET}.
      */
     static QuickCall of(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-        int i = 0;
-        String socket = null;
-        if (args.length > 1 && args[0].equals("--socket")) {
-            socket = args[1];
-            i = 2;
-        } else if (args.length > 0 && args[0].startsWith("--socket=")) {
-            socket = args[0].substring("--socket=".length());
-            i = 1;
-        }
+        Leading lead = Leading.of(args);
+        int i = lead.next();
+        String socket = lead.socket();
         if (socket != null && (socket.isEmpty() || socket.startsWith("-") || socket.startsWith("@"))) {
             return null;
         }
@@ -84,6 +78,19 @@ final class QuickCall {
     }
 
     /** The socket a call names, else $CXLD_SOCKET, else the default (as picocli's --socket default). */
+    /** A leading {@code --socket PATH} or {@code --socket=PATH}: the path (null: none) and where the verb is. */
+    record Leading(String socket, int next) {
+        static Leading of(String[] args) {
+            if (args.length > 1 && args[0].equals("--socket")) {
+                return new Leading(args[1], 2);
+            }
+            if (args.length > 0 && args[0].startsWith("--socket=")) {
+                return new Leading(args[0].substring("--socket=".length()), 1);
+            }
+            return new Leading(null, 0);
+        }
+    }
+
     static String socket(String given, Map<String, String> env) {
         if (given != null) {
             return given;

@@ -109,15 +109,9 @@ final class QuickVerbs {
      * {@code env} gives CXLD_SOCKET.
      */
     static Integer run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-        int i = 0;
-        String socket = null;
-        if (args.length > 1 && args[0].equals("--socket")) {
-            socket = args[1];
-            i = 2;
-        } else if (args.length > 0 && args[0].startsWith("--socket=")) {
-            socket = args[0].substring("--socket=".length());
-            i = 1;
-        }
+        QuickCall.Leading lead = QuickCall.Leading.of(args);
+        int i = lead.next();
+        String socket = lead.socket();
         if (i >= args.length || (socket != null && (socket.isEmpty() || socket.startsWith("-")))) {
             return null;
         }

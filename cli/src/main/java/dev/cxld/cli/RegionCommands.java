@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.cxld.protocol.Json;
 import dev.cxld.protocol.ListParams;
-import dev.cxld.protocol.Numbers;
 import dev.cxld.protocol.Request;
 import dev.cxld.protocol.Response;
 import java.io.IOException;
@@ -28,18 +27,13 @@ import picocli.CommandLine.Spec;
 final class RegionCommands {
     private RegionCommands() {}
 
+    /** {@link NdctlEngine#size}, or picocli's usage error naming the size. */
     static long parseSize(CommandSpec spec, String s) {
-        String t = s.strip().toUpperCase(java.util.Locale.ROOT);
-        long unit = 1;
-        if (t.endsWith("K") || t.endsWith("M") || t.endsWith("G") || t.endsWith("T")) {
-            unit = 1L << (10 * ("KMGT".indexOf(t.charAt(t.length() - 1)) + 1));
-            t = t.substring(0, t.length() - 1);
-        }
-        try {
-            return Math.multiplyExact(Numbers.typed(t), unit);
-        } catch (NumberFormatException | ArithmeticException e) {
+        Long size = NdctlEngine.size(s);
+        if (size == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "size '" + s + "' is not a size like 512M, 1G or 0x20000000");
         }
+        return size;
     }
 
     /** {@code cxl list} with these parameters, as an array (a lone object wrapped). */
