@@ -386,9 +386,11 @@ final class NdctlEngine {
     /**
      * The memdevs {@code word} names (a serial number with {@code serial}; all: every memdev), on
      * {@code bus} when not null, disabled ones included, in cxl list's order, as cxld's list filter
-     * matches them; a failure, or no match, logged as ndctl's memdev_action logs it.
+     * matches them; a refusal, or no match, logged as ndctl's memdev_action logs it; a cxld that
+     * cannot be reached ends the command (UnreachableException), as for every other verb.
      */
-    Set<String> memdevsMatching(String word, boolean serial, String bus, NdctlStyle log) {
+    Set<String> memdevsMatching(String word, boolean serial, String bus, NdctlStyle log)
+            throws DaemonClient.UnreachableException {
         Set<String> matched = new LinkedHashSet<>();
         try {
             for (Object m : list(new MiniJson.Obj().put("memdevs", true).put("idle", true)
@@ -398,6 +400,8 @@ final class NdctlEngine {
                     matched.add(name);
                 }
             }
+        } catch (DaemonClient.UnreachableException e) {
+            throw e;
         } catch (IOException e) {
             log.log("memdev_action", e.getMessage());
         }

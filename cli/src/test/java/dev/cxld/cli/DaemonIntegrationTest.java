@@ -197,6 +197,20 @@ class DaemonIntegrationTest {
     }
 
     @Test
+    void memdevVerbsWithNoCxldSayItAndExitUnreachable() throws Exception {
+        // no daemon on the socket: the targets cannot be matched, which is not "no memdev matches"
+        StringWriter e = new StringWriter();
+        assertThat(run(new StringWriter(), e, "wait-sanitize", "mem0")).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(e.toString()).contains("cannot reach cxld at " + tmp.resolve("s")).doesNotContain("no memdev matches");
+        java.io.ByteArrayOutputStream quickErr = new java.io.ByteArrayOutputStream();
+        assertThat(QuickVerbs.run(new String[] {"--socket", tmp.resolve("s").toString(), "enable-memdev", "mem0"},
+                java.util.Map.of(), new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+                new java.io.PrintStream(quickErr))).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(quickErr.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .startsWith("cxlctl enable-memdev: cannot reach cxld at ").doesNotContain("no memdev matches");
+    }
+
+    @Test
     void memdevVerbsTakeNdctlsTargets() throws Exception {
         start("ram3-committed"); // no memdev sanitizing: wait-sanitize returns at once for each
         StringWriter e = new StringWriter();
