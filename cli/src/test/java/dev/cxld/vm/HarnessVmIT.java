@@ -17,7 +17,7 @@ class HarnessVmIT {
     @ParameterizedTest
     @ValueSource(strings = {"ram1", "ram3", "pmem2", "switch2"})
     void bootsEachTopologyWithItsDevices(String topology) throws Exception {
-        GuestVm.Result r = GuestVm.run(topology, 120, null, "test/vm/guest/topology-facts.sh");
+        GuestVm.Result r = GuestVm.run(topology, 240, null, "test/vm/guest/topology-facts.sh");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         List<String> memdevs = lines(r.stdout(), "memdev ");
         List<String> ports = lines(r.stdout(), "port ");
