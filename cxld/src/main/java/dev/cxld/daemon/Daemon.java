@@ -96,7 +96,20 @@ public final class Daemon implements AutoCloseable {
     private final Accelerators accelerators;
     private final AttributeWatch watch;
 
+    private final Snapshots snapshots;
+    private final Handoffs handoffs;
+    private volatile long lastTick = System.nanoTime();
+    private volatile com.fasterxml.jackson.databind.node.ObjectNode service;
+
     public Daemon(Config config) throws IOException {
+        this(config, null);
+    }
+
+    /**
+     * @param listening the listening socket systemd passed (socket activation), or null to bind
+     *     {@code config.socket()}
+     */
+    public Daemon(Config config, java.nio.channels.ServerSocketChannel listening) throws IOException {
         Clock clock = Clock.systemUTC();
         EventBus bus = new EventBus(clock);
         AttributeWatch watch = null;
@@ -185,12 +198,16 @@ public final class Daemon implements AutoCloseable {
                 () -> new Status.Live(s.stats(), l == null ? ls : l.running() ? "running" : "stopped (see the log)",
                         config.rescanInterval().toSeconds(), bus.subscribers(),
                         trace == null ? "disabled: no tracefs configured" : trace.state(), config.adminGroup(),
-                        handoffs.status(), policy.status()),
+                        handoffs.status(), policy.status(), service),
                 mailbox, poison, handoffs, regions, new Listing(s, mailbox, poison, debugfs, new MemorySysfs(config.sysfsRoot())),
                 new PortControl(attributes, s, handoffs::refuseIfHeld), new DpaControl(attributes, s, handoffs::refuseIfHeld),
                 new SanitizeWait(attributes, s), new PoisonControl(debugfs, s), firmware);
-        this.server = new SocketServer(config.socket(), new Dispatcher(services, self, clock), config.limits(),
-                config.exposure(), config.procRoot());
+        Dispatcher dispatcher = new Dispatcher(services, self, clock);
+        this.server = listening != null ? new SocketServer(listening, dispatcher, config.limits(), config.procRoot())
+                : new SocketServer(config.socket(), dispatcher, config.limits(), config.exposure(), config.procRoot());
+        this.snapshots = s;
+        this.handoffs = handoffs;
+        this.service = serviceJson(config, listening != null, null, null);
         if (!config.settings().accelerators().isEmpty()) {
             LOG.info("accelerators from {}: {}", config.settings().files(), config.settings().accelerators().stream()
                     .map(a -> a.name() + " (" + a.describeMatch() + ")").collect(java.util.stream.Collectors.joining(", ")));
@@ -205,7 +222,10 @@ public final class Daemon implements AutoCloseable {
         // a firmware upload whose client stopped sending is aborted
         timer.scheduleWithFixedDelay(() -> guarded(firmware::expire), 5, 5, TimeUnit.SECONDS);
         // process leases end when their process exits: looked for once a second
-        timer.scheduleWithFixedDelay(() -> guarded(handoffs::checkLeases), 1000, 1000, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(() -> {
+            lastTick = System.nanoTime();
+            guarded(handoffs::checkLeases);
+        }, 1000, 1000, TimeUnit.MILLISECONDS);
         if (listener != null) {
             // apply uevents promptly, so monitors hear of changes even when nobody asks
             timer.scheduleWithFixedDelay(() -> guarded(s::applyPending), 50, 50, TimeUnit.MILLISECONDS);
@@ -213,6 +233,58 @@ public final class Daemon implements AutoCloseable {
         LOG.info("cxld serving {} ({} memdevs, {} regions under {}; uevents: {})", config.socket(),
                 s.current().topology().memdevs().size(), s.current().topology().regions().size(),
                 config.sysfsRoot(), listenerState);
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode serviceJson(Config config, boolean activated,
+            com.fasterxml.jackson.databind.node.ObjectNode before, com.fasterxml.jackson.databind.node.ObjectNode reload) {
+        com.fasterxml.jackson.databind.node.ObjectNode o = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                .objectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode files = o.putArray("config_files");
+        config.settings().files().forEach(f -> files.add(f.toString()));
+        o.put("socket_activated", before != null ? before.path("socket_activated").asBoolean() : activated);
+        o.put("max_connections", config.limits().maxConnections());
+        o.put("max_connections_per_user", config.limits().maxPerUser());
+        if (reload != null) {
+            o.set("last_reload", reload);
+        }
+        return o;
+    }
+
+    /** The socket served (bound by cxld, or passed by systemd). */
+    public Path socket() {
+        return server.path();
+    }
+
+    /** One line for systemd's STATUS=: what cxld serves. */
+    public String statusLine() {
+        dev.cxld.protocol.model.Topology t = snapshots.current().topology();
+        return "serving " + t.memdevs().size() + " memdevs, " + t.regions().size() + " regions, "
+                + handoffs.active().size() + " handoffs active on " + server.path();
+    }
+
+    /** Null when cxld is healthy, else why not (the service watchdog pings only a healthy cxld). */
+    public String unhealthy() {
+        if (!server.accepting()) {
+            return "the socket is closed";
+        }
+        long stale = (System.nanoTime() - lastTick) / 1_000_000;
+        return stale > 10_000 ? "cxld's timer thread has not run for " + stale + " ms" : null;
+    }
+
+    /** Applies a reloaded configuration: the connection limits and the accelerators. */
+    public void reconfigure(Config next) {
+        server.limits(next.limits());
+        accelerators.reconfigure(next.settings().accelerators());
+    }
+
+    /** What the last reload did, shown in status under daemon.service.last_reload. */
+    public void reloadOutcome(boolean applied, String outcome, Config now) {
+        com.fasterxml.jackson.databind.node.ObjectNode r = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                .objectNode();
+        r.put("at", Instant.now().toString());
+        r.put("applied", applied);
+        r.put("outcome", outcome);
+        service = serviceJson(now, false, service, r);
     }
 
     /** cxld itself as the holder of what its policy hands off (the accelerator's label goes with it). */

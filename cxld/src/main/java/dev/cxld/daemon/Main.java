@@ -7,8 +7,6 @@ import dev.cxld.daemon.command.MaterializeCommand;
 import dev.cxld.daemon.config.ConfigException;
 import dev.cxld.daemon.config.CxldConfig;
 import dev.cxld.daemon.errors.IoErrors;
-import dev.cxld.daemon.nativeio.Users;
-import dev.cxld.daemon.sysfs.SysfsAttributes;
 import dev.cxld.protocol.ProjectVersion;
 import dev.cxld.protocol.SocketPath;
 import java.nio.file.Path;
@@ -109,8 +107,11 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     @picocli.CommandLine.Option(names = "--config", paramLabel = "FILE",
             description = "configuration file, read with the drop-ins FILE.d/*.conf (default: " + DEFAULT_CONFIG
-                    + " if it exists, and " + DEFAULT_CONFIG + ".d/); [accelerator NAME] sections name memdevs that"
-                    + " cxld hands off on its own when they arrive (see the README)")
+                    + " if it exists, and " + DEFAULT_CONFIG + ".d/); its [daemon] section takes every option of this"
+                    + " command line by its long name (socket = PATH, follow = yes), the command line winning;"
+                    + " [accelerator NAME] sections name memdevs that cxld hands off on its own when they arrive."
+                    + " SIGHUP (systemctl reload cxld) reads it again; a configuration that does not check is"
+                    + " refused then and the running one kept")
     Path config;
 
     @picocli.CommandLine.Option(names = "--check-config",
@@ -123,62 +124,68 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws java.io.IOException {
-        CxldConfig settings;
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        java.util.List<String> args = spec.commandLine().getParseResult().originalArgs();
+        Settings settings;
         try {
-            settings = CxldConfig.load(config != null ? config : Path.of(DEFAULT_CONFIG), config != null, Users::uid);
+            settings = Settings.load(this, args);
         } catch (ConfigException e) {
-            spec.commandLine().getErr().println("cxld: " + e.getMessage());
+            err.println("cxld: " + e.getMessage());
             return EX_CONFIG;
+        } catch (Settings.ConfigRuntimeException e) {
+            err.println("cxld: " + e.cause.getMessage());
+            return EX_CONFIG;
+        } catch (Settings.UsageError e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         if (checkConfig) {
-            java.io.PrintWriter out = spec.commandLine().getOut();
-            out.println(settings.files().isEmpty() ? "no configuration files" : "read " + settings.files().stream()
-                    .map(Path::toString).collect(java.util.stream.Collectors.joining(", ")));
-            for (dev.cxld.daemon.policy.AcceleratorRule a : settings.accelerators()) {
-                out.println("accelerator " + a.name() + " (" + a.source() + "): " + a.describeMatch() + ", holder \""
-                        + a.holder() + "\", create-region " + (a.createRegion() ? "yes" : "no")
-                        + (a.grantUser() == null ? "" : ", user " + a.grantUser() + " (uid " + a.grantUid() + ")"));
-            }
-            out.flush();
+            printConfig(settings, spec.commandLine().getOut());
             return 0;
         }
-        dev.cxld.daemon.server.Limits limits;
+        ServiceManager service = ServiceManager.fromEnvironment(System.getenv());
+        Daemon daemon;
         try {
-            limits = new dev.cxld.daemon.server.Limits(maxConnections, maxPerUser,
-                    java.time.Duration.ofSeconds(idleSeconds), java.time.Duration.ofSeconds(readSeconds));
-        } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            daemon = new Daemon(settings.daemon(), service.listening());
+        } catch (java.io.IOException | RuntimeException e) {
+            service.failed(e instanceof java.io.IOException ? IoErrors.describe((java.io.IOException) e) : String.valueOf(e));
+            throw e;
         }
-        if (rescanSeconds < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--rescan-interval must be at least 1");
-        }
-        dev.cxld.daemon.server.SocketServer.Exposure exposure;
-        try {
-            exposure = new dev.cxld.daemon.server.SocketServer.Exposure(socketMode, socketGroup);
-        } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-        // uevents and trace events describe the kernel's own sysfs only, not a captured tree
-        boolean kernel = SysfsAttributes.isKernelSysfs(sysfsRoot);
-        boolean live = kernel || follow;
-        Path trace = tracefs != null ? ("none".equals(tracefs) ? null : Path.of(tracefs))
-                : kernel ? sysfsRoot.resolve("kernel/tracing") : null;
-        Daemon daemon = new Daemon(new Daemon.Config(sysfsRoot, socket, limits, exposure, adminGroup,
-                java.time.Duration.ofSeconds(rescanSeconds), trace, live, devRoot, stateDir, procRoot, runDir, settings,
-                debugfs != null ? ("none".equals(debugfs) ? null : Path.of(debugfs))
-                        : kernel ? sysfsRoot.resolve("kernel/debug") : null));
+        Reloader reloader = new Reloader(this, args, settings, daemon, service);
+        reloader.onSighup();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            service.stopping();
             try {
                 daemon.close();
             } catch (java.io.IOException e) {
                 // exiting anyway
             }
         }, "cxld-shutdown"));
+        service.ready(daemon);
         daemon.serve();
         return 0;
     }
 
+    /** {@code --check-config}: what the files say and what cxld would run with. */
+    private static void printConfig(Settings settings, java.io.PrintWriter out) {
+        CxldConfig files = settings.files();
+        out.println(files.files().isEmpty() ? "no configuration files" : "read " + files.files().stream()
+                .map(Path::toString).collect(java.util.stream.Collectors.joining(", ")));
+        settings.fromFiles().forEach((k, where) -> out.println("option " + k + " from " + where));
+        Daemon.Config d = settings.daemon();
+        out.println("socket " + d.socket() + " (mode " + d.exposure().mode()
+                + (d.exposure().group() == null ? "" : ", group " + d.exposure().group()) + "), sysfs " + d.sysfsRoot()
+                + ", state " + d.stateDir() + ", admin group " + d.adminGroup() + ", connections "
+                + d.limits().maxConnections() + " (" + d.limits().maxPerUser() + " per user)");
+        for (dev.cxld.daemon.policy.AcceleratorRule a : files.accelerators()) {
+            out.println("accelerator " + a.name() + " (" + a.source() + "): " + a.describeMatch() + ", holder \""
+                    + a.holder() + "\", create-region " + (a.createRegion() ? "yes" : "no")
+                    + (a.grantUser() == null ? "" : ", user " + a.grantUser() + " (uid " + a.grantUid() + ")"));
+        }
+        out.flush();
+    }
+
     public static void main(String[] args) {
+        JournalStream.installIfJournal(System.getenv()); // before anything logs
         System.exit(commandLine().execute(args));
     }
 

@@ -13,7 +13,17 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * What cxld's configuration says ({@link ConfigFile} reads it). Today one kind of section:
+ * What cxld's configuration says ({@link ConfigFile} reads it). Two kinds of section:
+ *
+ * <pre>
+ * [daemon]                  # cxld's command-line options, by their long names without "--":
+ * socket = /run/cxld/cxld.sock
+ * max-connections-per-user = 64
+ * follow = yes              # a flag: yes or no
+ * </pre>
+ *
+ * <p>What a {@code [daemon]} key may be and mean is the command line's (Main checks each one as
+ * if given there, and flags given there win); and
  *
  * <pre>
  * [accelerator NAME]        # a memdev that is an accelerator's memory, handed off at probe time
@@ -24,8 +34,9 @@ import java.util.regex.Pattern;
  * user = NAME|UID           # made owner of /dev/daxX.Y while the handoff lasts (default: none)
  * </pre>
  */
-public record CxldConfig(List<Path> files, List<AcceleratorRule> accelerators) {
+public record CxldConfig(List<Path> files, List<AcceleratorRule> accelerators, List<ConfigFile.Entry> daemon) {
     public static final String ACCELERATOR = "accelerator";
+    public static final String DAEMON = "daemon";
     static final Set<String> ACCELERATOR_KEYS = Set.of("serial", "pci", "holder", "create-region", "user");
     private static final Pattern PCI = Pattern.compile("([0-9a-fA-F]{4}):([0-9a-fA-F]{4})");
     private static final Pattern LABEL = Pattern.compile("[\\p{Graph} ]{1,64}");
@@ -33,11 +44,16 @@ public record CxldConfig(List<Path> files, List<AcceleratorRule> accelerators) {
     public CxldConfig {
         files = List.copyOf(files);
         accelerators = List.copyOf(accelerators);
+        daemon = List.copyOf(daemon);
     }
 
-    /** No files, no accelerators. */
+    public CxldConfig(List<Path> files, List<AcceleratorRule> accelerators) {
+        this(files, accelerators, List.of());
+    }
+
+    /** No files, no accelerators, no options. */
     public static CxldConfig none() {
-        return new CxldConfig(List.of(), List.of());
+        return new CxldConfig(List.of(), List.of(), List.of());
     }
 
     /**
@@ -49,10 +65,19 @@ public record CxldConfig(List<Path> files, List<AcceleratorRule> accelerators) {
         ConfigFile.Parsed parsed = ConfigFile.load(main, required);
         List<AcceleratorRule> accelerators = new ArrayList<>();
         Map<String, AcceleratorRule> byMatch = new HashMap<>();
+        List<ConfigFile.Entry> daemon = new ArrayList<>();
         for (ConfigFile.Section s : parsed.sections()) {
+            if (s.kind().equals(DAEMON)) {
+                if (!s.name().isEmpty()) {
+                    throw new ConfigException(s.source(), "[daemon " + s.name() + "]: the daemon section has no name;"
+                            + " write [daemon]");
+                }
+                daemon.addAll(s.entries().values());
+                continue;
+            }
             if (!s.kind().equals(ACCELERATOR)) {
                 throw new ConfigException(s.source(), "unknown section [" + (s.kind() + " " + s.name()).strip()
-                        + "]; cxld knows [accelerator NAME]");
+                        + "]; cxld knows [daemon] and [accelerator NAME]");
             }
             AcceleratorRule r = accelerator(s, uidOf);
             AcceleratorRule same = byMatch.putIfAbsent(r.describeMatch(), r);
@@ -62,7 +87,7 @@ public record CxldConfig(List<Path> files, List<AcceleratorRule> accelerators) {
             }
             accelerators.add(r);
         }
-        return new CxldConfig(parsed.files(), accelerators);
+        return new CxldConfig(parsed.files(), accelerators, daemon);
     }
 
     private static AcceleratorRule accelerator(ConfigFile.Section s, Function<String, OptionalLong> uidOf)

@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class Accelerators {
     private static final Logger LOG = LoggerFactory.getLogger(Accelerators.class);
 
-    private final List<AcceleratorRule> rules;
+    private volatile List<AcceleratorRule> rules;
+    private boolean watching;
     private final Handoffs handoffs;
     private final Snapshots snapshots;
     private final EventBus bus;
@@ -96,10 +97,11 @@ public final class Accelerators {
     }
 
     /** Applies the policy to what is there now (the memdevs present at start arrive), then to every change. */
-    public void start() {
-        if (rules.isEmpty()) {
+    public synchronized void start() {
+        if (rules.isEmpty() || watching) {
             return;
         }
+        watching = true;
         evaluate(snapshots.fresh());
         snapshots.watch(t -> {
             try {
@@ -108,6 +110,33 @@ public final class Accelerators {
                 // cxld is stopping: the worker is shut down, and the last snapshots are not judged
             }
         });
+    }
+
+    /**
+     * Replaces the rules (a configuration reload). A memdev a new or changed rule designates is
+     * judged as if it had just arrived; a handoff made under a rule that is gone stays, as any
+     * handoff, until it is released.
+     */
+    public void reconfigure(List<AcceleratorRule> next) {
+        synchronized (this) {
+            if (rules.equals(next)) {
+                return;
+            }
+            rules = List.copyOf(next);
+            newest = Long.MIN_VALUE;
+            if (!watching) {
+                start();
+                published = render();
+                return;
+            }
+        }
+        try {
+            worker.submit(() -> evaluate(snapshots.fresh())).get();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.RejectedExecutionException e) {
+            LOG.error("judging the memdevs after a reload failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Applies the policy to snapshot {@code taken} (ignored when older than one already judged). */

@@ -20,6 +20,7 @@ interface LibC extends Library {
     int O_RDWR = 2;
     int O_CLOEXEC = 0x80000;
 
+    int AF_UNIX = 1;
     int AF_NETLINK = 16;
     int SOCK_DGRAM = 2;
     int SOCK_CLOEXEC = 0x80000;
@@ -72,6 +73,14 @@ interface LibC extends Library {
     long recvmsg(int fd, Pointer msghdr, int flags) throws LastErrorException;
 
     int poll(Pointer fds, long nfds, int timeoutMs) throws LastErrorException;
+
+    long sendto(int fd, byte[] buf, long len, int flags, Pointer addr, int addrLen) throws LastErrorException;
+
+    int dup2(int oldFd, int newFd) throws LastErrorException;
+
+    int fcntl(int fd, int cmd, int arg) throws LastErrorException;
+
+    int getpid();
 
     /** Not reentrant: called once, at start-up, from {@link Groups}. */
     Pointer getgrnam(String name);

@@ -40,8 +40,10 @@ public final class SocketServer implements AutoCloseable {
 
     private final Path path;
     private final Dispatcher dispatcher;
-    private final Limits limits;
+    private volatile Limits limits;
     private final ServerSocketChannel server;
+    /** Passed by systemd (cxld.socket): the socket file is systemd's, kept when cxld stops. */
+    private final boolean inherited;
     private final Map<SocketChannel, Connection> open = new ConcurrentHashMap<>();
     private final Map<String, Integer> perUser = new HashMap<>();
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
@@ -110,6 +112,7 @@ public final class SocketServer implements AutoCloseable {
         this.dispatcher = dispatcher;
         this.limits = limits;
         this.peers = new PeerReader(procRoot);
+        this.inherited = false;
         Files.createDirectories(path.toAbsolutePath().getParent());
         if (Files.exists(path)) {
             if (answers(path)) {
@@ -135,6 +138,41 @@ public final class SocketServer implements AutoCloseable {
                     + exposure.mode() + ": " + IoErrors.reason(e), e);
         }
         watchdog.scheduleWithFixedDelay(this::closeStalled, 200, 200, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Serves on {@code listening}, a socket systemd bound and passed (socket activation): its path,
+     * mode and group are cxld.socket's, and it stays when cxld stops so that the next connection
+     * starts cxld again.
+     */
+    public SocketServer(ServerSocketChannel listening, Dispatcher dispatcher, Limits limits, Path procRoot)
+            throws IOException {
+        this.path = ((java.net.UnixDomainSocketAddress) listening.getLocalAddress()).getPath();
+        this.dispatcher = dispatcher;
+        this.limits = limits;
+        this.peers = new PeerReader(procRoot);
+        this.inherited = true;
+        this.server = listening;
+        watchdog.scheduleWithFixedDelay(this::closeStalled, 200, 200, TimeUnit.MILLISECONDS);
+    }
+
+    /** True when systemd passed the socket (socket activation). */
+    public boolean inherited() {
+        return inherited;
+    }
+
+    /** Applies new limits to connections accepted and requests read from now on (a configuration reload). */
+    public void limits(Limits next) {
+        this.limits = next;
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    /** True until {@link #close()}: the accept loop is alive (what the service watchdog asks). */
+    public boolean accepting() {
+        return server.isOpen() && !closing;
     }
 
     private static boolean answers(Path path) {
@@ -391,6 +429,8 @@ public final class SocketServer implements AutoCloseable {
             ch.close();
         }
         threads.shutdownNow();
-        Files.deleteIfExists(path);
+        if (!inherited) {
+            Files.deleteIfExists(path);
+        }
     }
 }

@@ -37,10 +37,18 @@ public final class Status {
      * @param handoffs {@code {"active":[...],"revoked":[...]}}
      * @param accelerators the configured accelerators and the memdevs they designate, each with its
      *     state ({@code Accelerators.status()}); a degraded one is also listed under {@code degraded}
+     * @param service how cxld runs: its configuration files, the last reload, socket activation
+     *     (an empty object when nobody said)
      */
     public record Live(Snapshots.Stats refresh, String listener, long rescanSeconds, int subscribers, String trace,
             String adminGroup, com.fasterxml.jackson.databind.JsonNode handoffs,
-            com.fasterxml.jackson.databind.JsonNode accelerators) {}
+            com.fasterxml.jackson.databind.JsonNode accelerators, com.fasterxml.jackson.databind.JsonNode service) {
+        public Live(Snapshots.Stats refresh, String listener, long rescanSeconds, int subscribers, String trace,
+                String adminGroup, com.fasterxml.jackson.databind.JsonNode handoffs,
+                com.fasterxml.jackson.databind.JsonNode accelerators) {
+            this(refresh, listener, rescanSeconds, subscribers, trace, adminGroup, handoffs, accelerators, F.objectNode());
+        }
+    }
 
     private Status() {}
 
@@ -57,6 +65,7 @@ public final class Status {
         o.put("last_refresh", refreshed.toString());
         daemon.put("admin_group", live.adminGroup());
         daemon.put("monitor_subscribers", live.subscribers());
+        daemon.set("service", live.service());
 
         ObjectNode refresh = o.putObject("refresh");
         refresh.put("mode", live.refresh().live() ? "uevent" : "rescan");
