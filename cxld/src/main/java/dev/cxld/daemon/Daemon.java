@@ -29,6 +29,7 @@ import dev.cxld.daemon.nativeio.Groups;
 import dev.cxld.daemon.nativeio.PeerCredentials;
 import dev.cxld.daemon.server.Access;
 import dev.cxld.daemon.server.Dispatcher;
+import dev.cxld.daemon.server.Hooks;
 import dev.cxld.daemon.server.Limits;
 import dev.cxld.daemon.server.SocketServer;
 import dev.cxld.daemon.server.Status;
@@ -67,7 +68,15 @@ public final class Daemon implements AutoCloseable {
      */
     public record Config(Path sysfsRoot, Path socket, Limits limits, SocketServer.Exposure exposure,
             String adminGroup, Duration rescanInterval, Path tracefs, boolean uevents, Path devRoot, Path stateDir,
-            Path procRoot, Path runDir, CxldConfig settings, Path debugfs) {
+            Path procRoot, Path runDir, CxldConfig settings, Path debugfs, Exported exported) {
+        /** Without metrics exports. */
+        public Config(Path sysfsRoot, Path socket, Limits limits, SocketServer.Exposure exposure,
+                String adminGroup, Duration rescanInterval, Path tracefs, boolean uevents, Path devRoot, Path stateDir,
+                Path procRoot, Path runDir, CxldConfig settings, Path debugfs) {
+            this(sysfsRoot, socket, limits, exposure, adminGroup, rescanInterval, tracefs, uevents, devRoot, stateDir,
+                    procRoot, runDir, settings, debugfs, Exported.NONE);
+        }
+
         /**
          * A daemon over a captured tree, as tests start it: no uevents, no trace events, no device
          * nodes, its state beside the socket, peers read from this host's /proc.
@@ -81,11 +90,25 @@ public final class Daemon implements AutoCloseable {
         /** The same daemon with {@code settings} from configuration files. */
         public Config with(CxldConfig settings) {
             return new Config(sysfsRoot, socket, limits, exposure, adminGroup, rescanInterval, tracefs, uevents, devRoot,
-                    stateDir, procRoot, runDir, settings, debugfs);
+                    stateDir, procRoot, runDir, settings, debugfs, exported);
         }
     }
 
+    /**
+     * What cxld writes or serves for orchestration besides its socket.
+     *
+     * @param textfile node-exporter textfile collector file ({@code *.prom}), or null
+     * @param listen HTTP address for {@code GET /metrics}, or null
+     * @param features Node Feature Discovery feature file, or null
+     * @param interval how often the files are rewritten
+     */
+    public record Exported(Path textfile, java.net.InetSocketAddress listen, Path features, Duration interval) {
+        public static final Exported NONE = new Exported(null, null, null, Duration.ofSeconds(15));
+    }
+
     private final SocketServer server;
+    private final dev.cxld.daemon.metrics.Metrics metrics;
+    private final dev.cxld.daemon.server.MetricsHttp metricsHttp;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "cxld-refresh");
         t.setDaemon(true);
@@ -100,6 +123,7 @@ public final class Daemon implements AutoCloseable {
     private final Handoffs handoffs;
     private volatile long lastTick = System.nanoTime();
     private volatile com.fasterxml.jackson.databind.node.ObjectNode service;
+    private volatile java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> reloader;
 
     public Daemon(Config config) throws IOException {
         this(config, null);
@@ -186,7 +210,8 @@ public final class Daemon implements AutoCloseable {
                         .orElse(null),
                 self());
         this.accelerators = policy;
-        MemdevCommands mailbox = new MemdevCommands(new MailboxService(config.devRoot(), s), attributes, s);
+        MailboxService mailboxes = new MailboxService(config.devRoot(), s);
+        MemdevCommands mailbox = new MemdevCommands(mailboxes, attributes, s);
         TraceEvents tracing = trace;
         // the CXL core may load after cxld starts (a module): a poison list asked for then starts it
         PoisonList poison = new PoisonList(attributes, bus, () -> tracing != null && tracing.retry(),
@@ -201,8 +226,29 @@ public final class Daemon implements AutoCloseable {
                         handoffs.status(), policy.status(), service),
                 mailbox, poison, handoffs, regions, new Listing(s, mailbox, poison, debugfs, new MemorySysfs(config.sysfsRoot())),
                 new PortControl(attributes, s, handoffs::refuseIfHeld), new DpaControl(attributes, s, handoffs::refuseIfHeld),
-                new SanitizeWait(attributes, s), new PoisonControl(debugfs, s), firmware);
+                new SanitizeWait(attributes, s), new PoisonControl(debugfs, s), firmware, new Hooks() {
+                    @Override
+                    public com.fasterxml.jackson.databind.JsonNode reload() {
+                        java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> r = reloader;
+                        if (r == null) {
+                            return Hooks.NONE.reload();
+                        }
+                        return r.get();
+                    }
+
+                    @Override
+                    public String metrics() {
+                        return metrics.text();
+                    }
+                });
         Dispatcher dispatcher = new Dispatcher(services, self, clock);
+        dev.cxld.daemon.metrics.HealthCache health = new dev.cxld.daemon.metrics.HealthCache(
+                m -> s.current().topology().memdev(m).filter(x -> x.enabled()).map(x -> (com.fasterxml.jackson.databind.JsonNode)
+                        mailbox.health(m)).orElse(null), Duration.ofSeconds(60));
+        this.metrics = new dev.cxld.daemon.metrics.Metrics(dispatcher.operationNames(), s, handoffs, policy::status,
+                health::get, self.version(), self.kernelRelease(), self.started().getEpochSecond());
+        dispatcher.observe(metrics::request);
+        mailboxes.onError(metrics::mailboxError);
         this.server = listening != null ? new SocketServer(listening, dispatcher, config.limits(), config.procRoot())
                 : new SocketServer(config.socket(), dispatcher, config.limits(), config.exposure(), config.procRoot());
         this.snapshots = s;
@@ -213,6 +259,25 @@ public final class Daemon implements AutoCloseable {
                     .map(a -> a.name() + " (" + a.describeMatch() + ")").collect(java.util.stream.Collectors.joining(", ")));
         }
         policy.start(); // the designated memdevs present now arrive before anyone can ask
+        Exported ex = config.exported();
+        if (ex.textfile() != null || ex.features() != null) {
+            dev.cxld.daemon.metrics.Exports files = new dev.cxld.daemon.metrics.Exports(ex.textfile(), ex.features(),
+                    metrics, s, handoffs::status, policy::status);
+            files.write();
+            long every = ex.interval().toMillis();
+            timer.scheduleWithFixedDelay(() -> guarded(files::write), every, every, TimeUnit.MILLISECONDS);
+        }
+        dev.cxld.daemon.server.MetricsHttp http = null;
+        if (ex.listen() != null) {
+            try {
+                http = new dev.cxld.daemon.server.MetricsHttp(ex.listen(), metrics::text,
+                        dev.cxld.daemon.metrics.Metrics.contentType());
+            } catch (IOException e) {
+                server.close();
+                throw e;
+            }
+        }
+        this.metricsHttp = http;
         long period = config.rescanInterval().toMillis();
         timer.scheduleWithFixedDelay(() -> guarded(s::rescan), period, period, TimeUnit.MILLISECONDS);
         // trace events start once the kernel has them (the CXL core loaded as a module later)
@@ -248,6 +313,11 @@ public final class Daemon implements AutoCloseable {
             o.set("last_reload", reload);
         }
         return o;
+    }
+
+    /** What the {@code reload} operation runs (Main's configuration reload). */
+    public void onReload(java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> reload) {
+        this.reloader = reload;
     }
 
     /** The socket served (bound by cxld, or passed by systemd). */
@@ -335,9 +405,17 @@ public final class Daemon implements AutoCloseable {
         server.serve();
     }
 
+    /** The HTTP metrics listener's port, or -1 when there is none. */
+    public int metricsPort() {
+        return metricsHttp == null ? -1 : metricsHttp.port();
+    }
+
     @Override
     public void close() throws IOException {
         server.close();
+        if (metricsHttp != null) {
+            metricsHttp.close();
+        }
         timer.shutdownNow();
         accelerators.close();
         if (watch != null) {

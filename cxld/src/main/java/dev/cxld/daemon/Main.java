@@ -118,6 +118,26 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             description = "read and check the configuration, print what it says, and exit: 0 when valid, 78 when not")
     boolean checkConfig;
 
+    @picocli.CommandLine.Option(names = "--metrics-textfile", paramLabel = "FILE",
+            description = "write the metrics (cxlctl metrics) to FILE every --metrics-interval, atomically, for"
+                    + " node-exporter's textfile collector, e.g. /var/lib/prometheus/node-exporter/cxld.prom")
+    Path metricsTextfile;
+
+    @picocli.CommandLine.Option(names = "--metrics-listen", paramLabel = "[HOST:]PORT",
+            description = "serve the metrics over HTTP at GET /metrics on HOST:PORT (a port alone: localhost only);"
+                    + " off unless set")
+    String metricsListen;
+
+    @picocli.CommandLine.Option(names = "--nfd-features", paramLabel = "FILE",
+            description = "write Kubernetes Node Feature Discovery labels (cxl.memdevs, cxl.ram-gib, accelerator"
+                    + " memory, ...) to FILE when they change, e.g."
+                    + " /etc/kubernetes/node-feature-discovery/features.d/cxld")
+    Path nfdFeatures;
+
+    @picocli.CommandLine.Option(names = "--metrics-interval", paramLabel = "SECONDS", defaultValue = "15",
+            description = "how often the metrics textfile and the feature file are rewritten (default: ${DEFAULT-VALUE})")
+    long metricsInterval;
+
     @picocli.CommandLine.Option(names = "--proc-root", paramLabel = "DIR", defaultValue = "/proc",
             description = "procfs, where a client's groups and command name are read (default: ${DEFAULT-VALUE})")
     Path procRoot;
@@ -152,6 +172,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         }
         Reloader reloader = new Reloader(this, args, settings, daemon, service);
         reloader.onSighup();
+        daemon.onReload(reloader::reloadOperation);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             service.stopping();
             try {

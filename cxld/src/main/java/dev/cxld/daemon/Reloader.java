@@ -39,10 +39,35 @@ final class Reloader {
         });
     }
 
-    /** Reads and applies the configuration once more; returns what became of it (for status). */
-    synchronized String reload() {
+    /** What a reload did: applied or refused, what it says, and what waits for a restart. */
+    record Outcome(boolean applied, String text, List<String> restartNeeded) {
+        com.fasterxml.jackson.databind.JsonNode json() {
+            com.fasterxml.jackson.databind.node.ObjectNode o = com.fasterxml.jackson.databind.node.JsonNodeFactory
+                    .instance.objectNode();
+            o.put("applied", applied);
+            o.put("outcome", text);
+            com.fasterxml.jackson.databind.node.ArrayNode a = o.putArray("restart_needed");
+            restartNeeded.forEach(a::add);
+            return o;
+        }
+    }
+
+    /**
+     * For the {@code reload} operation ({@code cxlctl reload}, the unit's ExecReload): the outcome,
+     * or a refusal naming the file, line and reason when the configuration does not check.
+     */
+    com.fasterxml.jackson.databind.JsonNode reloadOperation() {
+        Outcome o = reload();
+        if (!o.applied()) {
+            throw new dev.cxld.daemon.errors.Refusal(dev.cxld.protocol.ErrorCode.INVALID_ARGUMENT, o.text());
+        }
+        return o.json();
+    }
+
+    /** Reads and applies the configuration once more. */
+    synchronized Outcome reload() {
         service.reloading();
-        LOG.info("reloading the configuration (SIGHUP)");
+        LOG.info("reloading the configuration");
         Settings next;
         try {
             next = Settings.load(commandLine, args);
@@ -50,28 +75,29 @@ final class Reloader {
             return refused(e.getMessage());
         } catch (Settings.ConfigRuntimeException e) {
             return refused(e.cause.getMessage());
-        } catch (RuntimeException e) { // a usage error of the command line, as given at start, cannot come back; anything else is refused too
+        } catch (RuntimeException e) { // a usage error of the command line, as given at start, cannot come back
             return refused(String.valueOf(e.getMessage()));
         }
-        for (String s : current.needRestart(next)) {
+        List<String> restart = current.needRestart(next);
+        for (String s : restart) {
             LOG.warn("reload: {}", s);
         }
         daemon.reconfigure(next.daemon());
         current = next;
-        String outcome = "reloaded: " + next.files().accelerators().size() + " accelerators, "
+        String text = "reloaded: " + next.files().accelerators().size() + " accelerators, "
                 + next.daemon().limits().maxConnections() + " connections (" + next.daemon().limits().maxPerUser()
-                + " per user)";
-        LOG.info("{}", outcome);
-        daemon.reloadOutcome(true, outcome, next.daemon());
-        service.reloaded(daemon.statusLine());
-        return outcome;
+                + " per user)" + (restart.isEmpty() ? "" : "; " + restart.size() + " options wait for a restart");
+        LOG.info("{}", text);
+        daemon.reloadOutcome(true, text, next.daemon());
+        service.reloaded(daemon.statusLine(), null);
+        return new Outcome(true, text, restart);
     }
 
-    private String refused(String why) {
-        String outcome = "reload refused, the running configuration kept: " + why;
-        LOG.error("{}", outcome);
-        daemon.reloadOutcome(false, outcome, current.daemon());
-        service.reloaded(daemon.statusLine() + "; last reload refused: " + why);
-        return outcome;
+    private Outcome refused(String why) {
+        String text = "reload refused, the running configuration kept: " + why;
+        LOG.error("{}", text);
+        daemon.reloadOutcome(false, text, current.daemon());
+        service.reloaded(daemon.statusLine(), why);
+        return new Outcome(false, text, List.of());
     }
 }

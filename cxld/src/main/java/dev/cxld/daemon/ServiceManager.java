@@ -33,6 +33,8 @@ final class ServiceManager {
         return t;
     });
     private volatile String lastStatus = "";
+    /** Appended to STATUS= until the next reload: why the last one was refused. */
+    private volatile String note = "";
 
     ServiceManager(SdNotify notify, Duration watchdog, ServerSocketChannel listening) {
         this.notify = notify;
@@ -102,11 +104,12 @@ final class ServiceManager {
         }
     }
 
-    /** STATUS=, sent only when it changed. */
+    /** STATUS=, with the note of a refused reload, sent only when it changed. */
     void status(String line) {
-        if (!line.equals(lastStatus)) {
-            lastStatus = line;
-            send("STATUS=" + line);
+        String full = line + note;
+        if (!full.equals(lastStatus)) {
+            lastStatus = full;
+            send("STATUS=" + full);
         }
     }
 
@@ -115,10 +118,14 @@ final class ServiceManager {
         send("RELOADING=1\nMONOTONIC_USEC=" + (System.nanoTime() / 1000) + "\nSTATUS=reloading the configuration");
     }
 
-    /** READY=1 after a reload, and what came of it. */
-    void reloaded(String status) {
-        lastStatus = status;
-        send("READY=1\nSTATUS=" + status);
+    /**
+     * READY=1 after a reload, with STATUS=; {@code refusal} (null when the reload applied) stays in
+     * STATUS= until the next reload.
+     */
+    void reloaded(String status, String refusal) {
+        note = refusal == null ? "" : "; last reload refused: " + refusal;
+        lastStatus = status + note;
+        send("READY=1\nSTATUS=" + lastStatus);
     }
 
     void stopping() {

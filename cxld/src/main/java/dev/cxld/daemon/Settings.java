@@ -132,9 +132,27 @@ record Settings(CxldConfig files, Daemon.Config daemon, Map<String, String> from
                 : kernel ? m.sysfsRoot.resolve("kernel/tracing") : null;
         Path debugfs = m.debugfs != null ? ("none".equals(m.debugfs) ? null : Path.of(m.debugfs))
                 : kernel ? m.sysfsRoot.resolve("kernel/debug") : null;
+        if (m.metricsInterval < 1) {
+            throw bad(sources, "metrics-interval", "must be at least 1 second, not " + m.metricsInterval);
+        }
         return new Daemon.Config(m.sysfsRoot, m.socket, limits, exposure, m.adminGroup,
                 Duration.ofSeconds(m.rescanSeconds), trace, kernel || m.follow, m.devRoot, m.stateDir, m.procRoot,
-                m.runDir, files, debugfs);
+                m.runDir, files, debugfs, new Daemon.Exported(m.metricsTextfile, listen(m.metricsListen, sources),
+                        m.nfdFeatures, Duration.ofSeconds(m.metricsInterval)));
+    }
+
+    /** {@code [HOST:]PORT}: a port alone is localhost's; [v6]:PORT for an IPv6 address. */
+    static java.net.InetSocketAddress listen(String value, Map<String, String> sources) {
+        if (value == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:(\\[[0-9a-fA-F:]+\\]|[A-Za-z0-9.-]+):)?([0-9]{1,5})")
+                .matcher(value);
+        if (!m.matches() || Integer.parseInt(m.group(2)) > 65535) {
+            throw bad(sources, "metrics-listen", "\"" + value + "\" is not [HOST:]PORT (9858, 0.0.0.0:9858, [::1]:9858)");
+        }
+        String host = m.group(1) == null ? "127.0.0.1" : m.group(1).replaceAll("^\\[|\\]$", "");
+        return new java.net.InetSocketAddress(host, Integer.parseInt(m.group(2)));
     }
 
     private static Limits limits(Main m, Map<String, String> sources) {

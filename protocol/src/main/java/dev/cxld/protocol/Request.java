@@ -35,6 +35,8 @@ public record Request(JsonNode id, String op, JsonNode args, String format) {
     public static final String HELLO = "hello";
     public static final String LIST = "list";
     public static final String STATUS = "status";
+    public static final String METRICS = "metrics";
+    public static final String RELOAD = "reload";
     public static final String MONITOR = "monitor";
     public static final String ENABLE_MEMDEV = "enable-memdev";
     public static final String DISABLE_MEMDEV = "disable-memdev";

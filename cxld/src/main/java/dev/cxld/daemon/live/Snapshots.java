@@ -197,7 +197,8 @@ public final class Snapshots implements UeventListener.Sink {
             return current; // no uevent, no attribute written: nothing the kernel shows has changed
         }
         long started = System.nanoTime();
-        if (full || lost) {
+        boolean whole = full || lost;
+        if (whole) {
             if (watch != null) {
                 watch.drain(); // this reading holds what was written before it
             }
@@ -210,6 +211,10 @@ public final class Snapshots implements UeventListener.Sink {
         dirty.clear();
         devicesMoved = false;
         lost = false;
+        RefreshTimer t = timer;
+        if (t != null) {
+            t.refreshed(whole ? "full" : "incremental", System.nanoTime() - started);
+        }
         Topology before = current.topology();
         current = new Taken(reading.topology(), clock.instant(), started);
         bus.publish(TopologyDiff.between(before, current.topology()));
@@ -218,6 +223,17 @@ public final class Snapshots implements UeventListener.Sink {
             watching.execute(() -> w.accept(now));
         }
         return current;
+    }
+
+    /** Told how long each reading of sysfs took (metrics). */
+    public interface RefreshTimer {
+        void refreshed(String kind, long nanos);
+    }
+
+    private volatile RefreshTimer timer;
+
+    public void timer(RefreshTimer t) {
+        this.timer = t;
     }
 
     public synchronized Stats stats() {

@@ -35,8 +35,27 @@ public final class MailboxService implements Mailboxes {
      * from the current snapshot (a listing with -I asks once per memdev: one refresh for the whole
      * listing, not one per memdev); a memdev not in it yet is looked up in a fresh one.
      */
+    private volatile java.util.function.Consumer<String> onError = code -> { };
+
+    /** Told the error code of every mailbox command that failed (metrics). */
+    public void onError(java.util.function.Consumer<String> listener) {
+        this.onError = listener;
+    }
+
     @Override
     public <T> T with(String memdev, Function<Mailbox, T> work) {
+        try {
+            return withDevice(memdev, work);
+        } catch (Refusal r) {
+            ErrorCode c = r.error().code();
+            if (c == ErrorCode.DEVICE_ERROR || c == ErrorCode.KERNEL_ERROR) {
+                onError.accept(c.name());
+            }
+            throw r;
+        }
+    }
+
+    private <T> T withDevice(String memdev, Function<Mailbox, T> work) {
         Memdev m = snapshots.current().topology().memdev(memdev)
                 .orElseGet(() -> MemdevControl.find(snapshots.fresh().topology(), memdev));
         Path node = devRoot.resolve("cxl").resolve(memdev);

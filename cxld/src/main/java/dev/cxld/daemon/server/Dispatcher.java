@@ -43,7 +43,16 @@ public final class Dispatcher {
     public record Services(Snapshots snapshots, EventBus events, MemdevControl memdevs, Access access,
             Supplier<Status.Live> live, MemdevCommands mailbox, PoisonList poison, Handoffs handoffs,
             RegionControl regions, Listing listing, PortControl ports, DpaControl dpa,
-            SanitizeWait sanitize, PoisonControl poisoning, FirmwareUpdate firmware) {
+            SanitizeWait sanitize, PoisonControl poisoning, FirmwareUpdate firmware, Hooks hooks) {
+        /** Services without the entry layer's hooks (tests). */
+        public Services(Snapshots snapshots, EventBus events, MemdevControl memdevs, Access access,
+                Supplier<Status.Live> live, MemdevCommands mailbox, PoisonList poison, Handoffs handoffs,
+                RegionControl regions, Listing listing, PortControl ports, DpaControl dpa,
+                SanitizeWait sanitize, PoisonControl poisoning, FirmwareUpdate firmware) {
+            this(snapshots, events, memdevs, access, live, mailbox, poison, handoffs, regions, listing, ports, dpa,
+                    sanitize, poisoning, firmware, Hooks.NONE);
+        }
+
         /** The region lifecycle as handoffs use it: a region for a memdev without one, and its undoing. */
         public dev.cxld.daemon.handoff.RegionMaker regionMaker() {
             return regionMaker(regions);
@@ -105,24 +114,56 @@ public final class Dispatcher {
         return operations;
     }
 
+    /** Told of every answered request: its operation (null when none could be read), outcome code, time taken. */
+    public interface Observer {
+        void answered(String op, String code, long nanos);
+    }
+
+    private volatile Observer observer = (op, code, nanos) -> { };
+
+    public void observe(Observer o) {
+        this.observer = o;
+    }
+
+    /** The names of the operations served. */
+    public java.util.Set<String> operationNames() {
+        return java.util.Set.copyOf(operations.keySet());
+    }
+
     public Reply handle(String line, Peer peer) {
+        long started = System.nanoTime();
+        String[] op = {null};
+        String[] code = {"ok"};
+        try {
+            return handle(line, peer, op, code);
+        } finally {
+            observer.answered(op[0], code[0], System.nanoTime() - started);
+        }
+    }
+
+    private Reply handle(String line, Peer peer, String[] op, String[] code) {
         Request req;
         try {
             req = Json.mapper().readValue(line, Request.class);
         } catch (JsonProcessingException e) {
+            code[0] = ErrorCode.INVALID_ARGUMENT.name();
             return encode(Response.failure(null, ErrorCode.INVALID_ARGUMENT,
                     "request is not a JSON object with id, op and args: " + e.getOriginalMessage()));
         }
         if (req == null) {
+            code[0] = ErrorCode.INVALID_ARGUMENT.name();
             return encode(Response.failure(null, ErrorCode.INVALID_ARGUMENT,
                     "request is not a JSON object with id, op and args: it is null"));
         }
+        op[0] = req.op();
         try {
             return dispatch(req, peer);
         } catch (Refusal r) {
+            code[0] = r.error().code().name();
             LOG.info("{} from {} refused: {}", req.op(), peer.describe(), r.getMessage());
             return encode(Response.failure(req.id(), r.error()));
         } catch (RuntimeException e) {
+            code[0] = ErrorCode.INTERNAL.name();
             LOG.error("request failed: {}", line, e);
             return encode(Response.failure(req.id(), ErrorCode.INTERNAL, "internal error: " + e));
         }

@@ -56,6 +56,7 @@ final class Operations {
                     Snapshots.Taken t = s.snapshots().fresh();
                     return c.ok(Status.of(self, t.topology(), t.at(), clock.instant(), s.live().get()));
                 }),
+                reads(Request.METRICS, c -> c.okText(s.hooks().metrics())),
                 reads(Request.MONITOR, c -> {
                     List<String> sources = EventBus.monitorSources(c.args().texts("sources", null));
                     EventBus.Subscription sub = s.events().subscribe(Set.copyOf(sources));
@@ -129,6 +130,7 @@ final class Operations {
                         c.args().flag("force")))),
                 changes(Request.ENABLE_REGION, c -> c.ok(s.regions().enable(c.args().text("region")))),
                 changes(Request.DISABLE_REGION, c -> c.ok(s.regions().disable(c.args().text("region")))),
+                changes(Request.RELOAD, c -> c.ok(s.hooks().reload())),
                 changes(Request.ENABLE_PORT, c -> c.ok(s.ports().enable(c.args().text("port"), c.args().flag("endpoint"),
                         c.args().flag("enable_memdevs")))),
                 changes(Request.DISABLE_PORT, c -> c.ok(s.ports().disable(c.args().text("port"), c.args().flag("endpoint"),
