@@ -32,6 +32,7 @@ check enabled sh -c '[ "$(systemctl is-enabled cxld.service)" = enabled ] && [ "
 check started-by-postinst systemctl is-active cxld.service cxld.socket
 check on-path sh -c 'cxlctl --version && test -x /usr/sbin/cxld'
 check man-pages sh -c 'man -w cxlctl-list && man -w 8 cxld && man cxlctl 2>/dev/null | grep -q attach-region'
+check zsh-completion zsh -fc 'fpath=(/usr/share/zsh/vendor-completions $fpath); autoload -U compinit && compinit -u && [ "$_comps[cxlctl]" = _cxlctl ] && autoload -U +X bashcompinit && bashcompinit && source /usr/share/bash-completion/completions/cxlctl && whence -w _complete_cxlctl'
 check bash-completion bash -c '. /usr/share/bash-completion/completions/cxlctl; COMP_WORDS=(cxlctl lis); COMP_CWORD=1; COMP_LINE="cxlctl lis"; COMP_POINT=${#COMP_LINE}; _complete_cxlctl; printf "%s\n" "${COMPREPLY[@]}" | grep -qx list'
 
 # Type=notify: `systemctl start` returns once cxld said READY=1, and cxld answers at that moment
@@ -55,7 +56,8 @@ check activated sh -c "[ \"\$(st 's[\"daemon\"][\"service\"][\"socket_activated\
 
 # reload: new options and an accelerator apply; a broken file is refused, the running config kept
 mkdir -p /etc/cxld/cxld.conf.d
-printf '[daemon]\nmax-connections-per-user = 9\n\n[accelerator accel0]\nserial = 0x100\ncreate-region = yes\nholder = systemd-test\n' \
+mkdir -p /var/lib/prometheus/node-exporter /etc/kubernetes/node-feature-discovery/features.d
+printf '[daemon]\nmax-connections-per-user = 9\nmetrics-textfile = /var/lib/prometheus/node-exporter/cxld.prom\nnfd-features = /etc/kubernetes/node-feature-discovery/features.d/cxld\nmetrics-interval = 2\n\n[accelerator accel0]\nserial = 0x100\ncreate-region = yes\nholder = systemd-test\n' \
     > /etc/cxld/cxld.conf.d/50-test.conf
 check check-config sh -c '/usr/sbin/cxld --check-config | grep -q "accelerator accel0"'
 check reload systemctl reload cxld
@@ -78,6 +80,23 @@ check stop systemctl stop cxld.service
 check stopped-cleanly sh -c '[ "$(systemctl show -p Result --value cxld)" = success ] && ! pgrep -f "[c]xld[.]jar"'
 check handoff-recorded sh -c "ls /var/lib/cxld/ | grep -q . && grep -rq '$region' /var/lib/cxld/"
 check handoff-kept sh -c "[ \"\$(st 's[\"handoffs\"][\"active\"][0][\"region\"]')\" = '$region' ] && ! grep -q 'System RAM (kmem)' /proc/iomem"
+
+# what orchestration and people read, from the restarted cxld (the exports need a restart)
+check tree-marks-handoff sh -c "cxlctl tree | tee /dev/stderr | grep -q '$region .*handed off to \"systemd-test\"'"
+check metrics-parse sh -c 'cxlctl metrics > /tmp/m.prom && /usr/bin/python3 - /tmp/m.prom <<PY
+import sys
+from prometheus_client.parser import text_string_to_metric_families
+v = {}
+for f in text_string_to_metric_families(open(sys.argv[1]).read()):
+    for s in f.samples:
+        v[(s.name, tuple(sorted(s.labels.items())))] = s.value
+assert v[("cxld_handoffs", (("state", "active"),))] == 1, v
+assert v[("cxld_memdevs", (("state", "enabled"),))] == 1, v
+assert v[("cxld_memdev_health_available", (("memdev", "mem0"),))] == 1, "the mailbox answered Get Health Info"
+assert ("cxld_memdev_health_status", (("flag", "maintenance_needed"), ("memdev", "mem0"))) in v
+PY'
+check metrics-textfile wait_until 30 sh -c 'grep -q "^cxld_handoffs{state=\"active\"} 1" /var/lib/prometheus/node-exporter/cxld.prom'
+check nfd-features wait_until 30 sh -c 'grep -qx "cxl.handoffs-active=1" /etc/kubernetes/node-feature-discovery/features.d/cxld && grep -qx "cxl.memdevs=1" /etc/kubernetes/node-feature-discovery/features.d/cxld && grep -qx "cxl.accelerator-regions-attached=1" /etc/kubernetes/node-feature-discovery/features.d/cxld'
 
 # watchdog: a cxld that stops answering systemd's watchdog is killed and started again
 mkdir -p /run/systemd/system/cxld.service.d

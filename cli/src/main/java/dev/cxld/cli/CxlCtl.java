@@ -25,7 +25,8 @@ public final class CxlCtl implements Runnable {
      * all of them is most of cxlctl's start-up in a guest under software emulation.
      */
     static final Map<String, Class<?>> SUBCOMMANDS = table(
-            "list", ListCommand.class, "status", StatusCommand.class, "metrics", ServiceCommands.Metrics.class,
+            "list", ListCommand.class, "status", StatusCommand.class, "tree", TreeCommand.class,
+            "metrics", ServiceCommands.Metrics.class,
             "monitor", MonitorCommand.class, "reload", ServiceCommands.Reload.class,
             "enable-memdev", MemdevStateCommand.Enable.class, "disable-memdev", MemdevStateCommand.Disable.class,
             "identify", MemdevQueryCommand.Identify.class, "health", MemdevQueryCommand.Health.class,

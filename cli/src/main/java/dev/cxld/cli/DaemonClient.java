@@ -32,8 +32,26 @@ public final class DaemonClient {
         }
 
         static UnreachableException connecting(Path socket, IOException e) {
-            return new UnreachableException("cannot reach cxld at " + socket + ": " + reason(e)
-                    + " (is cxld running? --socket or CXLD_SOCKET name another socket)", e);
+            return new UnreachableException("cannot reach cxld at " + socket + ": " + reason(e) + "; " + advice(socket, e), e);
+        }
+
+        /** What to do about a connection that failed, by why it failed. */
+        static String advice(Path socket, IOException e) {
+            String why = reason(e);
+            if (why.contains("No such file") || e instanceof java.nio.file.NoSuchFileException) {
+                return "cxld is not running, or is still starting (it makes the socket once its first scan is done):"
+                        + " systemctl start cxld, then systemctl status cxld; a cxld serving another socket is named"
+                        + " with --socket or CXLD_SOCKET";
+            }
+            if (why.contains("Connection refused")) {
+                return "nothing listens there: cxld stopped or crashed (systemctl status cxld; journalctl -u cxld says"
+                        + " why), or is restarting (try again in a moment)";
+            }
+            if (why.contains("Permission denied") || e instanceof java.nio.file.AccessDeniedException) {
+                return "this user may not open the socket: its mode lets only its owner and group in (ls -l " + socket
+                        + "); join that group (usermod -aG GROUP USER, then log in again) or use sudo";
+            }
+            return "is cxld running? (systemctl status cxld); --socket or CXLD_SOCKET name another socket";
         }
 
         static UnreachableException hungUp(Path socket) {

@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
             "  cxlctl list -R -T                regions with their mappings (position, memdev, decoder)",
             "  cxlctl list -P -p switch,endpoint -m mem0   the ports on mem0's path",
             "  cxlctl list -vv                  everything, disabled objects included",
+            "  cxlctl list -M -R --table        memdevs and regions as tables, for a terminal",
             "", "Differences from ndctl: objects are in kernel id order (ndctl follows sysfs directory order);"
                 + " max_available_extent also subtracts regions that hold address space without being committed;"
                 + " an object whose sysfs attributes could not be read has \"errors\"."})
@@ -36,6 +37,11 @@ public final class ListCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @ParentCommand CxlCtl parent;
     @Mixin ListOptions options;
+
+    @picocli.CommandLine.Option(names = "--table", description = "print one aligned table per kind of object"
+            + " (buses, ports, endpoints, memdevs, decoders, regions) instead of JSON: for people at a terminal;"
+            + " sizes in human units")
+    boolean table;
 
     @Override
     public Integer call() throws IOException {
@@ -47,6 +53,15 @@ public final class ListCommand implements Callable<Integer> {
         }
         com.fasterxml.jackson.databind.node.ObjectNode args = Json.mapper().valueToTree(params);
         args.setAll((com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().valueToTree(options.details()));
+        if (table) {
+            Response j = parent.client().call(Request.LIST, args);
+            if (!j.ok()) {
+                spec.commandLine().getErr().println("cxlctl list: " + j.error().message());
+                return ExitCodes.of(j.error().code());
+            }
+            Tables.print(j.result(), spec.commandLine().getOut());
+            return ExitCodes.OK;
+        }
         Response r = parent.client().callText(Request.LIST, args);
         if (!r.ok()) {
             spec.commandLine().getErr().println("cxlctl list: " + r.error().message());

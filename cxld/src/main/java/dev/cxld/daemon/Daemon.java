@@ -243,8 +243,9 @@ public final class Daemon implements AutoCloseable {
                 });
         Dispatcher dispatcher = new Dispatcher(services, self, clock);
         dev.cxld.daemon.metrics.HealthCache health = new dev.cxld.daemon.metrics.HealthCache(
-                m -> s.current().topology().memdev(m).filter(x -> x.enabled()).map(x -> (com.fasterxml.jackson.databind.JsonNode)
-                        mailbox.health(m)).orElse(null), Duration.ofSeconds(60));
+                m -> s.current().topology().memdev(m).filter(x -> x.enabled())
+                        .map(x -> mailbox.health(m).path("health")).filter(h -> h.isObject()).orElse(null),
+                Duration.ofSeconds(60));
         this.metrics = new dev.cxld.daemon.metrics.Metrics(dispatcher.operationNames(), s, handoffs, policy::status,
                 health::get, self.version(), self.kernelRelease(), self.started().getEpochSecond());
         dispatcher.observe(metrics::request);

@@ -61,7 +61,7 @@ final class ServiceManager {
             return null;
         }
         try {
-            long us = Long.parseLong(usec);
+            long us = dev.cxld.protocol.Numbers.unsignedDecimal(usec);
             return us > 0 ? Duration.ofNanos(us * 1000) : null;
         } catch (NumberFormatException e) {
             LOG.warn("WATCHDOG_USEC={} is not a number of microseconds: no watchdog pings", usec);

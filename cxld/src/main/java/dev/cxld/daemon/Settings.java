@@ -148,11 +148,11 @@ record Settings(CxldConfig files, Daemon.Config daemon, Map<String, String> from
         }
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:(\\[[0-9a-fA-F:]+\\]|[A-Za-z0-9.-]+):)?([0-9]{1,5})")
                 .matcher(value);
-        if (!m.matches() || Integer.parseInt(m.group(2)) > 65535) {
+        if (!m.matches() || dev.cxld.protocol.Numbers.decimalInt(m.group(2)) > 65535) {
             throw bad(sources, "metrics-listen", "\"" + value + "\" is not [HOST:]PORT (9858, 0.0.0.0:9858, [::1]:9858)");
         }
         String host = m.group(1) == null ? "127.0.0.1" : m.group(1).replaceAll("^\\[|\\]$", "");
-        return new java.net.InetSocketAddress(host, Integer.parseInt(m.group(2)));
+        return new java.net.InetSocketAddress(host, dev.cxld.protocol.Numbers.decimalInt(m.group(2)));
     }
 
     private static Limits limits(Main m, Map<String, String> sources) {
@@ -192,6 +192,10 @@ record Settings(CxldConfig files, Daemon.Config daemon, Map<String, String> from
         restart(out, next, "state-dir", a.stateDir(), b.stateDir());
         restart(out, next, "proc-root", a.procRoot(), b.procRoot());
         restart(out, next, "run-dir", a.runDir(), b.runDir());
+        restart(out, next, "metrics-textfile", a.exported().textfile(), b.exported().textfile());
+        restart(out, next, "metrics-listen", a.exported().listen(), b.exported().listen());
+        restart(out, next, "nfd-features", a.exported().features(), b.exported().features());
+        restart(out, next, "metrics-interval", a.exported().interval(), b.exported().interval());
         return out;
     }
 

@@ -25,6 +25,8 @@ public record Access(String adminGroup, OptionalLong adminGid) {
     public String denial(Peer p, String op, java.util.List<String> reading) {
         return op + " changes the system: it needs root or membership in group " + adminGroup
                 + (adminGid.isPresent() ? "" : " (which does not exist on this host)")
-                + "; " + p.describe() + " may only use the operations that read: " + String.join(", ", reading);
+                + "; " + p.describe() + " may only use the operations that read: " + String.join(", ", reading)
+                + (adminGid.isPresent() ? ". To be allowed: usermod -aG " + adminGroup + " USER (then log in again), or sudo"
+                        : ". To be allowed: run as root, or create the group (the Debian package does) and join it");
     }
 }

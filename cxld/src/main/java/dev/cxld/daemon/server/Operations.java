@@ -56,7 +56,16 @@ final class Operations {
                     Snapshots.Taken t = s.snapshots().fresh();
                     return c.ok(Status.of(self, t.topology(), t.at(), clock.instant(), s.live().get()));
                 }),
-                reads(Request.METRICS, c -> c.okText(s.hooks().metrics())),
+                reads(Request.METRICS, c -> {
+                    String text = s.hooks().metrics();
+                    if (c.request().wantsText()) {
+                        return c.okText(text);
+                    }
+                    ObjectNode m = Json.mapper().createObjectNode();
+                    m.put("content_type", dev.cxld.daemon.metrics.Metrics.contentType());
+                    m.put("exposition", text);
+                    return c.ok(m);
+                }),
                 reads(Request.MONITOR, c -> {
                     List<String> sources = EventBus.monitorSources(c.args().texts("sources", null));
                     EventBus.Subscription sub = s.events().subscribe(Set.copyOf(sources));

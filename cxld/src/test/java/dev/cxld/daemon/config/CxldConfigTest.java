@@ -80,8 +80,10 @@ class CxldConfigTest {
                 + " write key = value");
         assertThat(error("\n[accelerator a\n")).startsWith(f + ":2: \"[accelerator a\" is not a section header");
         assertThat(error("[accelerator a/b]\nserial=1\n")).startsWith(f + ":1: \"a/b\" is not a section name");
-        assertThat(error("[daemon]\nfoo = 1\n")).isEqualTo(f + ":1: unknown section [daemon]; cxld knows"
-                + " [accelerator NAME]");
+        assertThat(error("[policy]\nfoo = 1\n")).isEqualTo(f + ":1: unknown section [policy]; cxld knows"
+                + " [daemon] and [accelerator NAME]");
+        assertThat(error("[daemon x]\nfoo = 1\n")).isEqualTo(f + ":1: [daemon x]: the daemon section has no name;"
+                + " write [daemon]");
         assertThat(error("[accelerator]\nserial = 1\n")).isEqualTo(f + ":1: [accelerator] needs a name:"
                 + " [accelerator NAME]");
         assertThat(error("[accelerator a]\nserial = 1\ncolor = red\n")).isEqualTo(f + ":3: unknown key color in"

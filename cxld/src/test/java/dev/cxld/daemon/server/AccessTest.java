@@ -26,7 +26,8 @@ class AccessTest {
         assertThat(cxl.mayChange(Peer.UNKNOWN)).isFalse();
         assertThat(cxl.denial(peer(1000, 1000, Set.of()), "disable-memdev", java.util.List.of("hello", "list"))).isEqualTo(
                 "disable-memdev changes the system: it needs root or membership in group cxl; alice (uid 1000,"
-                        + " pid 4242 cxlctl) may only use the operations that read: hello, list");
+                        + " pid 4242 cxlctl) may only use the operations that read: hello, list. To be allowed: usermod -aG cxl"
+                        + " USER (then log in again), or sudo");
     }
 
     @Test

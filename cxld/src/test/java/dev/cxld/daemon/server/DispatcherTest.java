@@ -176,11 +176,11 @@ class DispatcherTest {
         assertThat(source.get("error").get("message").asText())
                 .isEqualTo("monitor: unknown source \"dmesg\"; sources are topology, trace, handoff");
         assertThat(call(READER, "{\"id\":1,\"op\":\"frobnicate\"}").get("error").get("message").asText())
-                .isEqualTo("unknown operation \"frobnicate\"; this cxld knows: hello, list, status, monitor,"
+                .isEqualTo("unknown operation \"frobnicate\"; this cxld knows: hello, list, status, metrics, monitor,"
                         + " mailbox-commands, identify, health, partition, fw-info, alert-config, logs, timestamp,"
                         + " shutdown-state, labels-read, poison, wait-sanitize, enable-memdev, disable-memdev, labels-write, labels-zero,"
                         + " attach-region, detach-region, create-region, destroy-region, enable-region, disable-region,"
-                        + " enable-port, disable-port, disable-bus, inject-poison, clear-poison, set-partition,"
+                        + " reload, enable-port, disable-port, disable-bus, inject-poison, clear-poison, set-partition,"
                         + " set-alert-config, firmware-upload, firmware-cancel, inject-protocol-error, reserve-dpa, free-dpa");
     }
 }

@@ -35,7 +35,7 @@ class StatusTest {
 
         assertThat(s.get("daemon").toString()).isEqualTo(
                 "{\"version\":\"1.2.3\",\"protocol\":1,\"pid\":4242,\"started\":\"2026-11-24T10:00:00Z\",\"uptime_seconds\":3605,"
-                + "\"admin_group\":\"cxl\",\"monitor_subscribers\":1}");
+                + "\"admin_group\":\"cxl\",\"monitor_subscribers\":1,\"service\":{}}");
         assertThat(s.get("refresh").toString()).isEqualTo("{\"mode\":\"uevent\",\"uevent_listener\":\"running\","
                 + "\"uevents\":40,\"last_uevent_seqnum\":812,\"incremental_refreshes\":17,\"full_rescans\":2,"
                 + "\"rescan_interval_seconds\":30,\"attribute_watch\":\"watching 21 ports, decoders and regions\","

@@ -9,7 +9,7 @@ import java.util.List;
 public final class ReadingOperations {
     private ReadingOperations() {}
 
-    public static final List<String> ALL = List.of("hello", "list", "status", "monitor", "mailbox-commands", "identify",
+    public static final List<String> ALL = List.of("hello", "list", "status", "metrics", "monitor", "mailbox-commands", "identify",
             "health", "partition", "fw-info", "alert-config", "logs", "timestamp", "shutdown-state", "labels-read",
             "poison", "wait-sanitize");
 }
