@@ -2,49 +2,32 @@ package dev.cxld.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cxld.daemon.Daemon;
-import dev.cxld.daemon.sysfs.capture.CaptureTree;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** What a person at a terminal reads: the tree, list --table and status --table, over a captured tree. */
 class HumanViewsTest {
     @TempDir Path tmp;
-    Daemon daemon;
-    Thread serving;
+    FixtureDaemon d;
 
     void start(String fixture) throws Exception {
-        Path sys = tmp.resolve("sys");
-        CaptureTree.materialize(Path.of(getClass().getClassLoader().getResource("sysfs/" + fixture).toURI()), sys);
-        daemon = new Daemon(new Daemon.Config(sys, tmp.resolve("s")));
-        serving = new Thread(daemon::serve, "test-daemon");
-        serving.start();
+        d = new FixtureDaemon(tmp, fixture);
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (daemon != null) {
-            daemon.close();
-            serving.join(5000);
+        if (d != null) {
+            d.close();
         }
     }
 
     String cxlctl(String... args) {
-        StringWriter out = new StringWriter();
-        CommandLine cl = CxlCtl.commandLine(new CxlCtl());
-        cl.setOut(new PrintWriter(out));
-        List<String> all = new ArrayList<>(List.of("--socket", tmp.resolve("s").toString()));
-        all.addAll(List.of(args));
-        assertThat(cl.execute(all.toArray(String[]::new))).as(String.join(" ", args)).isZero();
-        return out.toString();
+        return d.cxlctl(args);
     }
 
     @Test

@@ -6,14 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import dev.cxld.daemon.Daemon;
 import dev.cxld.daemon.events.TraceLine;
 import dev.cxld.daemon.sysfs.capture.CaptureTree;
 import dev.cxld.protocol.Event;
 import dev.cxld.protocol.Json;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import picocli.CommandLine;
 
 /**
  * The JSON Schemas shipped with protocol (dev/cxld/protocol/schema, installed in
@@ -37,8 +33,7 @@ import picocli.CommandLine;
  */
 class SchemaTest {
     @TempDir Path tmp;
-    Daemon daemon;
-    Thread serving;
+    FixtureDaemon d;
 
     static Schema schema(String name) throws Exception {
         try (InputStream in = Event.class.getResourceAsStream("/dev/cxld/protocol/schema/" + name + ".schema.json")) {
@@ -62,29 +57,19 @@ class SchemaTest {
     }
 
     void start(String fixture) throws Exception {
-        Path sys = tmp.resolve("sys");
-        CaptureTree.materialize(Path.of(getClass().getClassLoader().getResource("sysfs/" + fixture).toURI()), sys);
-        daemon = new Daemon(new Daemon.Config(sys, tmp.resolve("s")));
-        serving = new Thread(daemon::serve, "test-daemon");
-        serving.start();
+        d = new FixtureDaemon(tmp, fixture);
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (daemon != null) {
-            daemon.close();
-            serving.join(5000);
+        if (d != null) {
+            d.close();
         }
     }
 
     JsonNode cxlctl(String... args) throws Exception {
-        StringWriter out = new StringWriter();
-        CommandLine cl = CxlCtl.commandLine(new CxlCtl());
-        cl.setOut(new PrintWriter(out));
-        List<String> all = new ArrayList<>(List.of("--socket", tmp.resolve("s").toString()));
-        all.addAll(List.of(args));
-        assertThat(cl.execute(all.toArray(String[]::new))).as(String.join(" ", args)).isZero();
-        return Json.mapper().readTree(out.toString().isBlank() ? "[]" : out.toString());
+        String out = d.cxlctl(args);
+        return Json.mapper().readTree(out.isBlank() ? "[]" : out);
     }
 
     @ParameterizedTest

@@ -4,11 +4,8 @@ import static dev.cxld.daemon.testing.Prerequisites.require;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cxld.daemon.Daemon;
-import dev.cxld.daemon.sysfs.capture.CaptureTree;
 import dev.cxld.daemon.server.Limits;
 import dev.cxld.daemon.server.SocketServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * What orchestration reads, from the real daemon over a captured tree: the metrics (through the
@@ -30,38 +26,25 @@ import picocli.CommandLine;
  */
 class ServiceTest {
     @TempDir Path tmp;
+    FixtureDaemon d;
     Daemon daemon;
-    Thread serving;
 
     @AfterEach
     void stop() throws Exception {
-        if (daemon != null) {
-            daemon.close();
-            serving.join(5000);
+        if (d != null) {
+            d.close();
         }
     }
 
     void start(String fixture, Daemon.Exported exported) throws Exception {
-        Path sys = tmp.resolve("sys");
-        CaptureTree.materialize(Path.of(getClass().getClassLoader().getResource("sysfs/" + fixture).toURI()), sys);
-        Daemon.Config base = new Daemon.Config(sys, tmp.resolve("s"));
-        daemon = new Daemon(new Daemon.Config(base.sysfsRoot(), base.socket(), Limits.DEFAULT, SocketServer.Exposure.OPEN,
-                "cxl", Duration.ofSeconds(30), null, false, base.devRoot(), base.stateDir(), base.procRoot(), base.runDir(),
-                base.settings(), null, exported));
-        serving = new Thread(daemon::serve, "test-daemon");
-        serving.start();
+        d = new FixtureDaemon(tmp, fixture, base -> new Daemon.Config(base.sysfsRoot(), base.socket(), Limits.DEFAULT,
+                SocketServer.Exposure.OPEN, "cxl", Duration.ofSeconds(30), null, false, base.devRoot(), base.stateDir(),
+                base.procRoot(), base.runDir(), base.settings(), null, exported));
+        daemon = d.daemon;
     }
 
     String cxlctl(String... args) {
-        StringWriter out = new StringWriter();
-        CommandLine cl = CxlCtl.commandLine(new CxlCtl());
-        cl.setOut(new PrintWriter(out));
-        String[] all = new String[args.length + 2];
-        all[0] = "--socket";
-        all[1] = tmp.resolve("s").toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        assertThat(cl.execute(all)).as(String.join(" ", args)).isZero();
-        return out.toString();
+        return d.cxlctl(args);
     }
 
     /** The families and samples the Prometheus client library for Python reads from {@code text}. */
