@@ -29,6 +29,8 @@ for c in identify health partition fw-info alert-config logs timestamp commands;
     step "mbox-$c" cli/bin/cxlctl $c "$m"
 done
 cat "/sys/bus/cxl/devices/$m/firmware_version" > "$O/sysfs-firmware_version.txt"
+# the same Get Health Info, as the metrics show it
+cli/bin/cxlctl metrics > "$O/metrics.prom" 2> "$O/metrics.err"
 
 # 3. the auto region: committed by "firmware" at probe, two targets, so no attach
 auto=$(cli/bin/cxlctl list -R | python3 -c 'import json,sys; r=json.load(sys.stdin); print(r[0]["region"] if r else "none")')

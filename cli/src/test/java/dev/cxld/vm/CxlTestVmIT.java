@@ -61,6 +61,10 @@ class CxlTestVmIT {
         JsonNode health = step("mbox-health");
         assertThat(health.at("/health/life_used_percent").asInt()).isEqualTo(15);
         assertThat(health.at("/health/temperature").asInt()).isEqualTo(25);
+        assertThat(read("metrics.prom")).as(read("metrics.err"))
+                .containsPattern("(?m)^cxld_memdev_health_available\\{memdev=\"" + m + "\"\\} 1(\\.0)?$")
+                .containsPattern("(?m)^cxld_memdev_life_used_ratio\\{memdev=\"" + m + "\"\\} 0\\.15$")
+                .containsPattern("(?m)^cxld_memdev_temperature_celsius\\{memdev=\"" + m + "\"\\} 25(\\.0)?$");
         assertThat(step("mbox-fw-info").at("/firmware/num_slots").asInt()).isEqualTo(3);
         assertThat(step("mbox-partition").at("/partition_info/active_volatile_capacity").asLong()).isEqualTo(1L << 30);
         for (String c : List.of("alert-config", "logs", "timestamp", "commands")) {

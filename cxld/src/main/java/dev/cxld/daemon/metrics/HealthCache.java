@@ -12,7 +12,11 @@ import java.util.function.Function;
  * whose mailbox failed is not asked again before then either.
  */
 public final class HealthCache {
-    private record Reading(long atNanos, JsonNode health) {}
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HealthCache.class);
+    /** A device that could not say is asked again after this long, not after maxAge. */
+    private static final long RETRY_NANOS = 10_000_000_000L;
+
+    private record Reading(long atNanos, JsonNode health, String failure) {}
 
     private final Function<String, JsonNode> read;
     private final long maxAgeNanos;
@@ -28,14 +32,22 @@ public final class HealthCache {
     public JsonNode get(String memdev) {
         long now = System.nanoTime();
         Reading r = readings.get(memdev);
-        if (r == null || now - r.atNanos() > maxAgeNanos) {
+        if (r == null || now - r.atNanos() > (r.health() == null ? RETRY_NANOS : maxAgeNanos)) {
             JsonNode h;
+            String failure = null;
             try {
                 h = read.apply(memdev);
+                if (h == null) {
+                    failure = "no health reported (disabled, or Get Health Info unsupported)";
+                }
             } catch (RuntimeException e) {
                 h = null;
+                failure = String.valueOf(e.getMessage());
             }
-            r = new Reading(now, h);
+            if (failure != null && (r == null || !failure.equals(r.failure()))) {
+                LOG.warn("{}: health for the metrics unavailable: {}", memdev, failure);
+            }
+            r = new Reading(now, h, failure);
             readings.put(memdev, r);
         }
         return r.health();
