@@ -38,8 +38,9 @@ class PolicyVmIT {
         assertThat(read("bad.err")).isEqualTo("cxld: /tmp/etc/bad.conf:3: unknown key size in [accelerator accel0];"
                 + " known: create-region, holder, pci, serial, user\n");
         assertThat(rc("check")).as(read("check.err")).isZero();
-        assertThat(read("check.out")).isEqualTo("read /tmp/etc/cxld.conf\naccelerator accel0 (/tmp/etc/cxld.conf:2):"
-                + " serial 0x100, holder \"accel-runtime\", create-region yes, user nobody (uid 65534)\n");
+        assertThat(read("check.out")).isEqualTo("read /tmp/etc/cxld.conf\nsocket /tmp/cxld.sock (mode 0666), sysfs /sys,"
+                + " state /var/lib/cxld, admin group cxl, connections 256 (64 per user)\naccelerator accel0"
+                + " (/tmp/etc/cxld.conf:2): serial 0x100, holder \"accel-runtime\", create-region yes, user nobody (uid 65534)\n");
         long memBefore = memTotal("before");
 
         // 1. at start: a region created, private, handed to the holder, published

@@ -44,6 +44,26 @@ class SettingsTest {
     }
 
     @Test
+    void theExampleConfigurationChecksWithEveryLineUncommented() throws Exception {
+        // the shipped example, every commented setting and section made live (as an operator would)
+        String example = Files.readString(Path.of("").toAbsolutePath().getParent().resolve("systemd/cxld.conf"));
+        StringBuilder live = new StringBuilder();
+        for (String line : example.split("\n")) {
+            String l = line.startsWith("# ") ? line.substring(2) : line;
+            if (l.matches("\\[[a-z]+( [a-z0-9]+)?\\]") || l.matches("[a-z-]+ = .*")) {
+                live.append(l.replace("user = my-runtime-user", "user = root")).append('\n');
+            }
+        }
+        Settings s = load(live.toString());
+        assertThat(s.daemon().exported().listen().getPort()).isEqualTo(9858);
+        assertThat(s.daemon().limits().maxPerUser()).isEqualTo(64);
+        assertThat(s.files().accelerators()).singleElement().satisfies(a -> {
+            assertThat(a.holder()).isEqualTo("my-runtime");
+            assertThat(a.grantUser()).isEqualTo("root");
+        });
+    }
+
+    @Test
     void badValuesNameTheFileAndLine() {
         assertThatThrownBy(() -> load("[daemon]\n\nmax-connections = lots\n"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("cxld.conf:3: max-connections:")

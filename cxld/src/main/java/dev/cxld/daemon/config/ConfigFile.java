@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 /**
  * The syntax of cxld's configuration: a main file and its drop-ins ({@code FILE.d/*.conf}, read
  * in name order after it), each of sections ({@code [KIND NAME]}) holding {@code key = value}
- * lines. Lines starting with {@code #} or {@code ;} are comments. A section named again in a later
+ * lines. Lines starting with {@code #} or {@code ;} are comments, and so is what follows a {@code #}
+ * that blank space precedes on a setting's line ({@code serial = 0x100  # mem0}). A section named again in a later
  * file is merged into the earlier one, its keys replacing those set before (as systemd's drop-ins
  * do); within one file a section or key given twice is an error. What the keys mean is
  * {@link CxldConfig}'s.
@@ -27,6 +28,7 @@ public final class ConfigFile {
     private static final Pattern SECTION = Pattern.compile("\\[\\s*([a-z][a-z-]*)(?:\\s+([^\\]\\s]+))?\\s*\\]");
     private static final Pattern ENTRY = Pattern.compile("([A-Za-z][A-Za-z0-9-]*)\\s*=\\s*(.*)");
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:@-]{1,64}");
+    private static final Pattern INLINE_COMMENT = Pattern.compile("(^|\\s+)#.*$");
 
     private ConfigFile() {}
 
@@ -135,7 +137,8 @@ public final class ConfigFile {
                         + " [accelerator accel0]");
             }
             String key = m.group(1).toLowerCase(java.util.Locale.ROOT);
-            Entry before = entries.put(key, new Entry(key, m.group(2).strip(), where));
+            String value = INLINE_COMMENT.matcher(m.group(2)).replaceFirst("").strip();
+            Entry before = entries.put(key, new Entry(key, value, where));
             if (before != null) {
                 throw new ConfigException(where, key + " is set twice in [" + (kind + " " + name).strip()
                         + "]; it was set at " + before.source());
