@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -147,9 +146,5 @@ final class ServiceManager {
         } catch (ErrnoException e) {
             LOG.warn("cannot tell systemd {}: {}", state.lines().findFirst().orElse(state), e.getMessage());
         }
-    }
-
-    Optional<Duration> watchdog() {
-        return Optional.ofNullable(watchdog);
     }
 }

@@ -61,10 +61,6 @@ public final class SdNotify implements Closeable {
         }
     }
 
-    public String target() {
-        return target;
-    }
-
     @Override
     public synchronized void close() {
         NativeFiles.closeQuietly(fd);

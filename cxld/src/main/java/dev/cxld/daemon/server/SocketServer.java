@@ -156,18 +156,9 @@ public final class SocketServer implements AutoCloseable {
         watchdog.scheduleWithFixedDelay(this::closeStalled, 200, 200, TimeUnit.MILLISECONDS);
     }
 
-    /** True when systemd passed the socket (socket activation). */
-    public boolean inherited() {
-        return inherited;
-    }
-
     /** Applies new limits to connections accepted and requests read from now on (a configuration reload). */
     public void limits(Limits next) {
         this.limits = next;
-    }
-
-    public Limits limits() {
-        return limits;
     }
 
     /** True until {@link #close()}: the accept loop is alive (what the service watchdog asks). */
