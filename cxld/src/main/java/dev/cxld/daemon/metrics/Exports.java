@@ -81,12 +81,8 @@ public final class Exports {
         Topology t = snapshots.current().topology();
         Map<String, String> f = new LinkedHashMap<>();
         long enabled = t.memdevs().stream().filter(Memdev::enabled).count();
-        long ram = 0;
-        long pmem = 0;
-        for (Memdev m : t.memdevs()) {
-            ram += m.ramSize() == null ? 0 : m.ramSize();
-            pmem += m.pmemSize() == null ? 0 : m.pmemSize();
-        }
+        long ram = Capacity.of(t, "ram").total();
+        long pmem = Capacity.of(t, "pmem").total();
         f.put("cxl.present", Boolean.toString(!t.memdevs().isEmpty()));
         f.put("cxl.memdevs", Long.toString(t.memdevs().size()));
         f.put("cxl.memdevs-enabled", Long.toString(enabled));

@@ -3,8 +3,6 @@ package dev.cxld.daemon.metrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxld.daemon.handoff.Handoffs;
 import dev.cxld.daemon.live.Snapshots;
-import dev.cxld.protocol.model.Decoder;
-import dev.cxld.protocol.model.DecoderKind;
 import dev.cxld.protocol.model.Memdev;
 import dev.cxld.protocol.model.Region;
 import dev.cxld.protocol.model.Topology;
@@ -84,20 +82,9 @@ public final class Metrics {
                 .labelNames("type", "state").callback(cb -> {
                     Topology t = snapshots.current().topology();
                     for (String type : new String[] {"ram", "pmem"}) {
-                        long total = 0;
-                        for (Memdev m : t.memdevs()) {
-                            Long size = type.equals("ram") ? m.ramSize() : m.pmemSize();
-                            total += size == null ? 0 : size;
-                        }
-                        long used = 0;
-                        for (Decoder d : t.decoders()) {
-                            if (d.kind() == DecoderKind.ENDPOINT && d.region() != null && type.equals(d.mode())
-                                    && d.dpaSize() != null) {
-                                used += d.dpaSize();
-                            }
-                        }
-                        cb.call(used, type, "in_regions");
-                        cb.call(Math.max(0, total - used), type, "free");
+                        Capacity c = Capacity.of(t, type);
+                        cb.call(c.inRegions(), type, "in_regions");
+                        cb.call(c.free(), type, "free");
                     }
                 }).register(registry);
         GaugeWithCallback.builder().name("cxld_regions").help("CXL regions, by type and state (committed:"

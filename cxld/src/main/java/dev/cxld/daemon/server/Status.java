@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxld.protocol.model.Decoder;
-import dev.cxld.protocol.model.DecoderKind;
 import dev.cxld.protocol.model.Memdev;
 import dev.cxld.protocol.model.Port;
 import dev.cxld.protocol.model.PortKind;
@@ -126,20 +125,10 @@ public final class Status {
 
     /** Bytes of memdev capacity of one partition type: in all, given to regions (DPA), and the rest. */
     private static void capacity(ObjectNode o, String mode, Topology t) {
-        long total = 0;
-        for (Memdev m : t.memdevs()) {
-            Long size = mode.equals("ram") ? m.ramSize() : m.pmemSize();
-            total += size == null ? 0 : size;
-        }
-        long inRegions = 0;
-        for (Decoder d : t.decoders()) {
-            if (d.kind() == DecoderKind.ENDPOINT && d.region() != null && mode.equals(d.mode()) && d.dpaSize() != null) {
-                inRegions += d.dpaSize();
-            }
-        }
-        o.put("total_bytes", total);
-        o.put("in_regions_bytes", inRegions);
-        o.put("free_bytes", Math.max(0, total - inRegions));
+        dev.cxld.daemon.metrics.Capacity c = dev.cxld.daemon.metrics.Capacity.of(t, mode);
+        o.put("total_bytes", c.total());
+        o.put("in_regions_bytes", c.inRegions());
+        o.put("free_bytes", c.free());
     }
 
     private static void degraded(ArrayNode out, String object, List<String> reasons) {
