@@ -1,7 +1,7 @@
 #!/bin/sh
 # Guest side of test/bench/run: start-up of cxlctl inside a QEMU guest under software emulation
-# (how every VM test and ndctl's suite run here), beside `java -version` with the launcher's JVM
-# options (the floor) and ndctl's `cxl list -M`, cxld serving the live /sys. Three rounds after one
+# (how every VM test and ndctl's suite run here), beside `java -version`, plain (the floor issue 12
+# names) and with the launcher's JVM options, and ndctl's `cxl list -M`, cxld serving the live /sys. Three rounds after one
 # warm-up round; writes a markdown table to $CXLVM_OUT/guest-startup.md.
 set -e
 . test/vm/guest/lib/cxld.sh
@@ -17,7 +17,8 @@ row() {
 {
     echo "| command (guest: $CXLVM_TOPOLOGY, $CXLVM_KERNEL, TCG) | median of 3 | range |"
     echo "|---|---|---|"
-    row '`java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xshare:auto -version` (the launcher'\''s options)' java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xshare:auto -version
+    row '`java -version` (the floor issue 12 names)' java -version
+    row '`java -XX:+UseG1GC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:CompileThresholdScaling=5 -XX:-UsePerfData -Xshare:auto -version` (the launcher'\''s options, without its archive)' java -XX:+UseG1GC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:CompileThresholdScaling=5 -XX:-UsePerfData -Xshare:auto -version
     row '`cxlctl --version`' cli/bin/cxlctl --version
     row '`cxlctl list -M`' cli/bin/cxlctl list -M
     row '`cxlctl status`' cli/bin/cxlctl status

@@ -49,9 +49,11 @@ for call in "0 list -M -R -T -u -D -E -vv" "0 status" "0 --version" "0 list --he
     [ "$got" = "$want" ] || warn "cxlctl ${call#* } exited $got: $(cat "$tmp/out")"
 done
 kill "$pid"; wait "$pid" 2>/dev/null; pid=
-cat "$tmp"/cxlctl.*.classlist | sort -u > "$tmp/cxlctl.classlist"
+# one list, in the order the calls loaded them (a lambda proxy's line follows its caller class; a
+# sorted list leaves lambdas out of the archive, to be spun again at every start), each line once
+i=0; while [ $i -lt $n ]; do i=$((i + 1)); cat "$tmp/cxlctl.$i.classlist"; done | awk '!seen[$0]++' > "$tmp/cxlctl.classlist"
 # the launcher's -jar path and collector: the archive records both
-"${JAVA:-java}" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:dump -XX:SharedClassListFile="$tmp/cxlctl.classlist" \
+"${JAVA:-java}" -XX:+UseG1GC -XX:TieredStopAtLevel=1 -Xshare:dump -XX:SharedClassListFile="$tmp/cxlctl.classlist" \
     -XX:SharedArchiveFile="$tmp/cxlctl.jsa" -cp "$cli" > "$tmp/dump.log" 2>&1 || warn "dumping cxlctl's archive failed: $(tail -5 "$tmp/dump.log")"
 [ -s "$tmp/cxld.jsa" ] && [ -s "$tmp/cxlctl.jsa" ] || warn "the JVM wrote no archive"
 mv "$tmp/cxlctl.jsa" "$top/cli/target/cxlctl.jsa" && mv "$tmp/cxld.jsa" "$top/cxld/target/cxld.jsa" || warn "cannot move the archives"

@@ -81,17 +81,14 @@ public final class CxlCtl implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: see the list below.");
     }
 
-    /**
-     * {@code --version}, {@code status} and plain {@code list} calls take the {@link QuickCall quick
-     * path}, without picocli or Jackson; everything else goes through picocli.
-     */
+    /** The same as {@link Main#main}, for callers that name this class. */
     public static void main(String[] args) {
-        QuickCall quick = QuickCall.of(args, System.getenv(), System.out, System.err);
-        if (quick != null) {
-            System.exit(quick.run());
-        }
-        Integer verb = QuickVerbs.run(args, System.getenv(), System.out, System.err);
-        System.exit(verb != null ? verb : commandLine(new CxlCtl(), args).execute(args));
+        Main.main(args);
+    }
+
+    /** Runs {@code args} through picocli's command tree; returns the exit status. */
+    static int execute(String[] args) {
+        return commandLine(new CxlCtl(), args).execute(args);
     }
 
     /**

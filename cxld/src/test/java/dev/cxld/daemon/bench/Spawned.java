@@ -40,7 +40,8 @@ final class Spawned {
     /** {@code cxlctl --version} cold beside {@code java -version} with the launcher's JVM options: the floor. */
     static String versions(Path checkout) throws Exception {
         double cxlctl = median(List.of(checkout.resolve("cli/bin/cxlctl").toString(), "--version"), 11, null);
-        double java = median(List.of("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xshare:auto", "-version"),
+        double java = median(List.of("java", "-XX:+UseG1GC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
+                "-XX:CompileThresholdScaling=5", "-XX:-UsePerfData", "-Xshare:auto", "-version"),
                 11, null);
         String line = String.format("`cxlctl --version` cold: %.0f ms; `java -version` with the launcher's JVM options:"
                 + " %.0f ms (medians of 11).%n", cxlctl, java);
