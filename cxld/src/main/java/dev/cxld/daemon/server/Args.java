@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
-/** Typed access to a request's {@code args}; a missing or mistyped argument is INVALID_ARGUMENT. */
+/**
+ * Typed access to a request's {@code args}; a missing or mistyped argument is INVALID_ARGUMENT, and
+ * so is an object name of the wrong form ({@link ClientNames}), before any handler sees it.
+ */
 final class Args {
     private final String op;
     private final JsonNode args;
@@ -36,7 +39,7 @@ final class Args {
         if (!v.isTextual() || v.asText().isBlank()) {
             throw new Refusal(ErrorCode.INVALID_ARGUMENT, op + ": argument \"" + name + "\" must be a non-empty string");
         }
-        return v.asText();
+        return ClientNames.check(op, name, v.asText());
     }
 
     boolean has(String name) {
@@ -131,7 +134,7 @@ final class Args {
             if (!e.isTextual()) {
                 throw new Refusal(ErrorCode.INVALID_ARGUMENT, op + ": argument \"" + name + "\" must be an array of strings");
             }
-            out.add(e.asText());
+            out.add(ClientNames.check(op, name, e.asText()));
         }
         return out;
     }
