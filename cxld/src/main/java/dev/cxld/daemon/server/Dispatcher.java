@@ -102,6 +102,7 @@ public final class Dispatcher {
     }
 
     private final Access access;
+    private final RefusalLog refusals = new RefusalLog();
     private final Map<String, Operation> operations;
 
     public Dispatcher(Services services, Status.Daemon self, Clock clock) {
@@ -144,29 +145,71 @@ public final class Dispatcher {
     private Reply handle(String line, Peer peer, String[] op, String[] code) {
         Request req;
         try {
-            req = Json.mapper().readValue(line, Request.class);
-        } catch (JsonProcessingException e) {
+            req = parse(line);
+        } catch (Malformed m) {
             code[0] = ErrorCode.INVALID_ARGUMENT.name();
-            return encode(Response.failure(null, ErrorCode.INVALID_ARGUMENT,
-                    "request is not a JSON object with id, op and args: " + e.getOriginalMessage()));
-        }
-        if (req == null) {
-            code[0] = ErrorCode.INVALID_ARGUMENT.name();
-            return encode(Response.failure(null, ErrorCode.INVALID_ARGUMENT,
-                    "request is not a JSON object with id, op and args: it is null"));
+            return encode(Response.failure(m.id, ErrorCode.INVALID_ARGUMENT, m.getMessage()));
         }
         op[0] = req.op();
         try {
             return dispatch(req, peer);
         } catch (Refusal r) {
             code[0] = r.error().code().name();
-            LOG.info("{} from {} refused: {}", req.op(), peer.describe(), r.getMessage());
+            String more = refusals.admit(peer.uid(), System.nanoTime());
+            if (more != null) {
+                LOG.info("{} from {} refused: {}{}", req.op(), peer.describe(), r.getMessage(), more);
+            }
             return encode(Response.failure(req.id(), r.error()));
         } catch (RuntimeException e) {
             code[0] = ErrorCode.INTERNAL.name();
             LOG.error("request failed: {}", line, e);
             return encode(Response.failure(req.id(), ErrorCode.INTERNAL, "internal error: " + e));
         }
+    }
+
+    /** A request line that is not a request; {@code id} is its id when it is an object that has one. */
+    private static final class Malformed extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient JsonNode id;
+
+        Malformed(JsonNode id, String message) {
+            super(message, null, false, false);
+            this.id = id;
+        }
+    }
+
+    /**
+     * The request {@code line} holds. Its fields are checked by hand, so the reason names the field
+     * and what it must be (not a Java type), and an object with an {@code id} gets its answer
+     * tagged with it even when another field is wrong.
+     */
+    static Request parse(String line) throws Malformed {
+        JsonNode tree;
+        try {
+            // one request per line: a second value after the first is an error, not ignored
+            tree = Json.mapper().reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new Malformed(null, "request is not JSON: " + e.getOriginalMessage());
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new Malformed(null, "request is not a JSON object with id, op and args: it is "
+                    + (tree == null || tree.isMissingNode() ? "empty" : tree.isNull() ? "null" : tree.isArray() ? "an array" : tree.isTextual() ? "a string"
+                            : tree.isNumber() ? "a number" : tree.isBoolean() ? "a boolean" : tree.getNodeType().name()));
+        }
+        JsonNode id = tree.get("id");
+        JsonNode op = tree.get("op");
+        JsonNode args = tree.get("args");
+        JsonNode format = tree.get("format");
+        if (op != null && !op.isNull() && !op.isTextual()) {
+            throw new Malformed(id, "\"op\" must be a string (the operation's name)");
+        }
+        if (format != null && !format.isNull() && !format.isTextual()) {
+            throw new Malformed(id, "\"format\" must be a string: \"" + Request.Format.JSON + "\" or \""
+                    + Request.Format.TEXT + "\"");
+        }
+        return new Request(id == null || id.isNull() ? null : id, op == null || op.isNull() ? null : op.asText(),
+                args, format == null || format.isNull() ? null : format.asText());
     }
 
     private Reply dispatch(Request req, Peer peer) {

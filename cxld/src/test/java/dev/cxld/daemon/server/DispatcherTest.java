@@ -55,6 +55,21 @@ class DispatcherTest {
     }
 
     @Test
+    void aMalformedRequestIsAnsweredWithItsIdAndTheFieldThatIsWrong() throws IOException {
+        JsonNode r = call(READER, "{\"id\":160,\"op\":[\"status\"]}");
+        assertThat(r.get("id").asInt()).isEqualTo(160);
+        assertThat(r.get("error").get("message").asText()).isEqualTo("\"op\" must be a string (the operation's name)");
+        assertThat(call(READER, "{\"id\":\"a\",\"op\":\"list\",\"format\":7}").get("id").asText()).isEqualTo("a");
+        assertThat(call(READER, "[1]").get("error").get("message").asText())
+                .isEqualTo("request is not a JSON object with id, op and args: it is an array");
+        // two requests on one line are not one of them answered and the other lost
+        JsonNode two = call(READER, "{\"id\":1,\"op\":\"hello\"} {\"id\":2,\"op\":\"hello\"}");
+        assertThat(code(two)).isEqualTo("INVALID_ARGUMENT");
+        assertThat(two.get("error").get("message").asText()).startsWith("request is not JSON: ");
+        assertThat(call(READER, "{\"id\":3,\"op\":\"hello\"}").get("ok").asBoolean()).isTrue();
+    }
+
+    @Test
     void aResultAskedForAsTextIsWhatCxlctlPrintsOfIt() throws IOException {
         for (String req : new String[] {"\"op\":\"list\",\"args\":{\"verbose\":2}", "\"op\":\"list\"", "\"op\":\"hello\"",
             "\"op\":\"list\",\"args\":{\"memdevFilter\":\"mem9\"}"}) {
