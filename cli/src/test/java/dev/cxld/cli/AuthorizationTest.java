@@ -200,6 +200,62 @@ class AuthorizationTest {
         assertThat(tmp.resolve("walk-state/handoffs.json")).as("no handoff recorded").doesNotExist();
     }
 
+    /**
+     * Device reads as a real unprivileged peer: label contents and media errors are refused by the
+     * default device policy, and a flood of mailbox reads is held to the per-user rate (BUSY),
+     * while root's reads beside it are all served.
+     */
+    @Test
+    void deviceReadsAreHeldToThePolicyAndTheRateAsARealUnprivilegedPeer() throws Exception {
+        Path socket = daemon("device", SocketServer.Exposure.OPEN);
+        StringBuilder requests = new StringBuilder("{\"id\":\"labels\",\"op\":\"labels-read\",\"args\":{\"memdev\":\"mem0\"}}\n"
+                + "{\"id\":\"media\",\"op\":\"list\",\"args\":{\"memdevs\":true,\"mediaErrors\":true}}\n");
+        for (int i = 0; i < 100; i++) {
+            requests.append("{\"id\":").append(i).append(",\"op\":\"identify\",\"args\":{\"memdev\":\"mem0\"}}\n");
+        }
+        List<String> cmd = List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+                "-cp", Files.readString(classpath), "dev.cxld.cli.RawClient", socket.toString());
+        Process p = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true).start();
+        try (var in = p.getOutputStream()) {
+            in.write(requests.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(lines).hasSize(102);
+        int busy = 0;
+        for (String line : lines) {
+            var reply = dev.cxld.protocol.Json.mapper().readTree(line);
+            String code = reply.path("error").path("code").asText();
+            String id = reply.get("id").asText();
+            if (id.equals("labels") || id.equals("media")) {
+                assertThat(code).as(line).isEqualTo("PERMISSION_DENIED");
+                assertThat(reply.path("error").path("message").asText()).contains("(uid 65534, pid ", "device policy");
+            } else if (code.equals("BUSY")) {
+                busy++;
+            } else {
+                assertThat(code).as(line).isNotEqualTo("PERMISSION_DENIED");
+            }
+        }
+        // the default rate, 20 a second with a burst of 40: most of a pipelined 100 are refused
+        assertThat(busy).as(String.join("\n", lines)).isBetween(40, 60);
+        // root, beside it, is not limited
+        for (int i = 0; i < 60; i++) {
+            assertThat(asRoot(socket, "{\"id\":1,\"op\":\"identify\",\"args\":{\"memdev\":\"mem0\"}}")
+                    .path("error").path("code").asText()).isNotEqualTo("BUSY");
+        }
+    }
+
+    /** One request over a connection of this (root) process; its answer. */
+    static com.fasterxml.jackson.databind.JsonNode asRoot(Path socket, String request) throws IOException {
+        try (var ch = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))) {
+            ch.write(java.nio.ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8)));
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(java.nio.channels.Channels.newInputStream(ch),
+                    StandardCharsets.UTF_8));
+            return dev.cxld.protocol.Json.mapper().readTree(in.readLine());
+        }
+    }
+
     @Test
     void theAdminGroupMayChangeThingsBySupplementaryGroup() throws Exception {
         Path socket = daemon("group", SocketServer.Exposure.OPEN);

@@ -310,6 +310,8 @@ public final class Daemon implements AutoCloseable {
         o.put("socket_activated", before != null ? before.path("socket_activated").asBoolean() : activated);
         o.put("max_connections", config.limits().maxConnections());
         o.put("max_connections_per_user", config.limits().maxPerUser());
+        o.put("device_reads_per_second", config.limits().device().perSecond());
+        config.limits().device().describe().forEach(o.putObject("device_read")::put);
         if (reload != null) {
             o.set("last_reload", reload);
         }

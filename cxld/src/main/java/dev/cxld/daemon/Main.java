@@ -57,6 +57,19 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             description = "close a connection that takes longer to send one request line (default: ${DEFAULT-VALUE})")
     long readSeconds;
 
+    @picocli.CommandLine.Option(names = "--device-read", paramLabel = "OP=anyone|admin", split = ",",
+            description = "who may use a reading operation that reaches the device (mailbox-commands, identify, health,"
+                    + " partition, fw-info, alert-config, logs, timestamp, shutdown-state, labels-read, poison; and list's"
+                    + " details that read the same): anyone who can connect, or only root and the admin group. By default"
+                    + " labels-read and poison (label contents, media error addresses) are admin only and the rest anyone's."
+                    + " Repeat it or separate with commas: labels-read=anyone,identify=admin")
+    java.util.List<String> deviceRead = new java.util.ArrayList<>();
+
+    @picocli.CommandLine.Option(names = "--device-reads-per-second", paramLabel = "N", defaultValue = "20",
+            description = "device reads a second (a burst of twice that) for one user who is not an admin, so one"
+                    + " user cannot starve the admin's; more are answered BUSY; 0: no limit (default: ${DEFAULT-VALUE})")
+    int deviceReadsPerSecond;
+
     @picocli.CommandLine.Option(names = "--admin-group", paramLabel = "GROUP", defaultValue = "cxl",
             description = "members of GROUP (and root) may change things: enable/disable memdevs and, later, regions"
                     + " and handoffs; everyone else may only read (default: ${DEFAULT-VALUE})")

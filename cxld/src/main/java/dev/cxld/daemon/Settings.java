@@ -4,6 +4,7 @@ import dev.cxld.daemon.config.ConfigException;
 import dev.cxld.daemon.config.ConfigFile;
 import dev.cxld.daemon.config.CxldConfig;
 import dev.cxld.daemon.nativeio.Users;
+import dev.cxld.daemon.server.DevicePolicy;
 import dev.cxld.daemon.server.Limits;
 import dev.cxld.daemon.server.SocketServer;
 import dev.cxld.daemon.sysfs.SysfsAttributes;
@@ -168,8 +169,14 @@ record Settings(CxldConfig files, Daemon.Config daemon, Map<String, String> from
         if (m.readSeconds < 1) {
             throw bad(sources, "read-timeout", "must be at least 1 second, not " + m.readSeconds);
         }
+        DevicePolicy device;
+        try {
+            device = DevicePolicy.parse(m.deviceRead, m.deviceReadsPerSecond);
+        } catch (IllegalArgumentException e) {
+            throw bad(sources, m.deviceReadsPerSecond < 0 ? "device-reads-per-second" : "device-read", e.getMessage());
+        }
         return new Limits(m.maxConnections, m.maxPerUser, Duration.ofSeconds(m.idleSeconds),
-                Duration.ofSeconds(m.readSeconds));
+                Duration.ofSeconds(m.readSeconds), device);
     }
 
     /**

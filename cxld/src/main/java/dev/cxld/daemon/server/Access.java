@@ -29,4 +29,20 @@ public record Access(String adminGroup, OptionalLong adminGid) {
                 + (adminGid.isPresent() ? ". To be allowed: usermod -aG " + adminGroup + " USER (then log in again), or sudo"
                         : ". To be allowed: run as root, or create the group (the Debian package does) and join it");
     }
+
+    /**
+     * Why {@code p} may not run {@code op}, which reads {@code read} through a device that the
+     * device policy keeps to root and the admin group.
+     */
+    public String deviceDenial(Peer p, String op, String read, java.util.List<String> reading) {
+        String what = switch (read) {
+            case "labels-read" -> "label contents";
+            case "poison" -> "media error (poison) addresses";
+            default -> read;
+        };
+        return op + " reads " + what + " from the device, which the device policy keeps to root and group " + adminGroup
+                + (adminGid.isPresent() ? "" : " (which does not exist on this host)") + "; " + p.describe()
+                + " may use: " + String.join(", ", reading) + ". To be allowed: usermod -aG " + adminGroup
+                + " USER, or open it to everyone with device-read = " + read + "=anyone in /etc/cxld/cxld.conf";
+    }
 }

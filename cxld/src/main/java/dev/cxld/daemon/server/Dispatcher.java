@@ -103,6 +103,8 @@ public final class Dispatcher {
 
     private final Access access;
     private final RefusalLog refusals = new RefusalLog();
+    private final DeviceReadBudget budget = new DeviceReadBudget();
+    private volatile DevicePolicy device = DevicePolicy.DEFAULT;
     private final Map<String, Operation> operations;
 
     public Dispatcher(Services services, Status.Daemon self, Clock clock) {
@@ -230,13 +232,39 @@ public final class Dispatcher {
             throw new Refusal(ErrorCode.UNKNOWN_OPERATION, "unknown operation \"" + req.op() + "\"; this cxld knows: "
                     + String.join(", ", operations.keySet()));
         }
+        List<String> reads = op.effect() == Operation.Effect.READS_DEVICE ? List.of(op.name())
+                : op.name().equals(Request.LIST) ? DevicePolicy.listReads(args.as(dev.cxld.protocol.MemdevDetails.class))
+                : List.of();
+        if (!reads.isEmpty() && !access.mayChange(peer)) {
+            DevicePolicy policy = device;
+            for (String r : reads) {
+                if (policy.adminOnly(r)) {
+                    throw new Refusal(ErrorCode.PERMISSION_DENIED, access.deviceDenial(peer, req.op(), r, reading()));
+                }
+            }
+            long wait = budget.take(peer.uid(), policy.perSecond(), System.nanoTime());
+            if (wait > 0) {
+                throw new Refusal(ErrorCode.BUSY, req.op() + ": " + peer.describe() + " has made " + policy.perSecond()
+                        + " device reads a second (and a burst of " + 2 * policy.perSecond() + "), the limit for a user"
+                        + " who is not an admin (device-reads-per-second); try again in " + Math.max(1, wait / 1_000_000)
+                        + " ms");
+            }
+        }
         LOG.debug("request {} {} from {}", req.id(), req.op(), peer.describe());
         return op.handler().handle(new Operation.Call(req, args, peer));
     }
 
-    /** The operations anyone may use. */
+    /** The operations anyone may use, under the device policy in force. */
     List<String> reading() {
-        return operations.values().stream().filter(Operation::onlyReads).map(Operation::name).collect(Collectors.toList());
+        DevicePolicy policy = device;
+        return operations.values().stream().filter(Operation::onlyReads)
+                .filter(o -> o.effect() != Operation.Effect.READS_DEVICE || !policy.adminOnly(o.name()))
+                .map(Operation::name).collect(Collectors.toList());
+    }
+
+    /** Who may read through devices, and how often: applied to requests read from now on (start, reload). */
+    public void devicePolicy(DevicePolicy next) {
+        this.device = next;
     }
 
     static Line encode(Object o) {

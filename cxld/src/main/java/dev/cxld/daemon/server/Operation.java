@@ -5,13 +5,16 @@ import dev.cxld.protocol.Request;
 
 /**
  * One operation of the protocol, declared once in {@link Operations}: its name, whether it only
- * reads, and its handler. Whatever is not declared {@link Effect#READS} is refused to everyone
- * but root and the admin group, before its handler runs.
+ * reads, and its handler. Whatever is not declared to read ({@link Effect#READS},
+ * {@link Effect#READS_DEVICE}) is refused to everyone but root and the admin group, before its
+ * handler runs; what reads through a device is also held to the {@link DevicePolicy}.
  */
 record Operation(String name, Effect effect, Handler handler) {
     enum Effect {
         /** Anyone who can connect may use it. */
         READS,
+        /** It reads through a device (mailbox, poison list): who may, and how often, is the {@link DevicePolicy}'s. */
+        READS_DEVICE,
         /** It changes the system: root and the admin group only. */
         CHANGES
     }
@@ -48,11 +51,15 @@ record Operation(String name, Effect effect, Handler handler) {
         return new Operation(name, Effect.READS, handler);
     }
 
+    static Operation readsDevice(String name, Handler handler) {
+        return new Operation(name, Effect.READS_DEVICE, handler);
+    }
+
     static Operation changes(String name, Handler handler) {
         return new Operation(name, Effect.CHANGES, handler);
     }
 
     boolean onlyReads() {
-        return effect == Effect.READS;
+        return effect != Effect.CHANGES;
     }
 }

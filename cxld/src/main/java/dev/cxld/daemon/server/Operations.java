@@ -2,6 +2,7 @@ package dev.cxld.daemon.server;
 
 import static dev.cxld.daemon.server.Operation.changes;
 import static dev.cxld.daemon.server.Operation.reads;
+import static dev.cxld.daemon.server.Operation.readsDevice;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -74,18 +75,18 @@ final class Operations {
                     sources.forEach(a::add);
                     return new Dispatcher.Stream(c.ok(result).line(), c.request().id(), sub);
                 }),
-                reads(Request.MAILBOX_COMMANDS, c -> c.ok(s.mailbox().commands(c.args().text("memdev")))),
-                reads(Request.IDENTIFY, c -> c.ok(s.mailbox().identify(c.args().text("memdev")))),
-                reads(Request.HEALTH, c -> c.ok(s.mailbox().health(c.args().text("memdev")))),
-                reads(Request.PARTITION, c -> c.ok(s.mailbox().partition(c.args().text("memdev")))),
-                reads(Request.FW_INFO, c -> c.ok(s.mailbox().firmware(c.args().text("memdev")))),
-                reads(Request.ALERT_CONFIG, c -> c.ok(s.mailbox().alertConfig(c.args().text("memdev")))),
-                reads(Request.LOGS, c -> c.ok(s.mailbox().logs(c.args().text("memdev")))),
-                reads(Request.TIMESTAMP, c -> c.ok(s.mailbox().timestamp(c.args().text("memdev")))),
-                reads(Request.SHUTDOWN_STATE, c -> c.ok(s.mailbox().shutdownState(c.args().text("memdev")))),
-                reads(Request.LABELS_READ, c -> c.ok(s.mailbox().labelsRead(c.args().text("memdev"),
+                readsDevice(Request.MAILBOX_COMMANDS, c -> c.ok(s.mailbox().commands(c.args().text("memdev")))),
+                readsDevice(Request.IDENTIFY, c -> c.ok(s.mailbox().identify(c.args().text("memdev")))),
+                readsDevice(Request.HEALTH, c -> c.ok(s.mailbox().health(c.args().text("memdev")))),
+                readsDevice(Request.PARTITION, c -> c.ok(s.mailbox().partition(c.args().text("memdev")))),
+                readsDevice(Request.FW_INFO, c -> c.ok(s.mailbox().firmware(c.args().text("memdev")))),
+                readsDevice(Request.ALERT_CONFIG, c -> c.ok(s.mailbox().alertConfig(c.args().text("memdev")))),
+                readsDevice(Request.LOGS, c -> c.ok(s.mailbox().logs(c.args().text("memdev")))),
+                readsDevice(Request.TIMESTAMP, c -> c.ok(s.mailbox().timestamp(c.args().text("memdev")))),
+                readsDevice(Request.SHUTDOWN_STATE, c -> c.ok(s.mailbox().shutdownState(c.args().text("memdev")))),
+                readsDevice(Request.LABELS_READ, c -> c.ok(s.mailbox().labelsRead(c.args().text("memdev"),
                         c.args().number("offset", 0), c.args().optionalNumber("length")))),
-                reads(Request.POISON, c -> c.ok(s.poison().list(c.args().text("memdev")))),
+                readsDevice(Request.POISON, c -> c.ok(s.poison().list(c.args().text("memdev")))),
                 reads(Request.WAIT_SANITIZE, c -> c.ok(s.sanitize().await(c.args().text("memdev"),
                         c.args().optionalNumber("timeout_ms")))),
 

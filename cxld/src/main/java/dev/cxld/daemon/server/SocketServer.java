@@ -111,6 +111,7 @@ public final class SocketServer implements AutoCloseable {
         this.path = path;
         this.dispatcher = dispatcher;
         this.limits = limits;
+        dispatcher.devicePolicy(limits.device());
         this.peers = new PeerReader(procRoot);
         this.inherited = false;
         Files.createDirectories(path.toAbsolutePath().getParent());
@@ -150,6 +151,7 @@ public final class SocketServer implements AutoCloseable {
         this.path = ((java.net.UnixDomainSocketAddress) listening.getLocalAddress()).getPath();
         this.dispatcher = dispatcher;
         this.limits = limits;
+        dispatcher.devicePolicy(limits.device());
         this.peers = new PeerReader(procRoot);
         this.inherited = true;
         this.server = listening;
@@ -159,6 +161,7 @@ public final class SocketServer implements AutoCloseable {
     /** Applies new limits to connections accepted and requests read from now on (a configuration reload). */
     public void limits(Limits next) {
         this.limits = next;
+        dispatcher.devicePolicy(next.device());
     }
 
     /** True until {@link #close()}: the accept loop is alive (what the service watchdog asks). */

@@ -150,10 +150,10 @@ class DispatcherTest {
                 .isEqualTo("labels-read: argument \"offset\" must be a non-negative integer");
         // ram3 memdevs have no label storage area: all of it is nothing (as ndctl's read-labels has
         // it), any byte of it is not there
-        JsonNode all = call(READER, "{\"id\":1,\"op\":\"labels-read\",\"args\":{\"memdev\":\"mem0\"}}");
+        JsonNode all = call(ADMIN, "{\"id\":1,\"op\":\"labels-read\",\"args\":{\"memdev\":\"mem0\"}}");
         assertThat(all.at("/result/length").asLong()).as(all.toString()).isZero();
         assertThat(all.at("/result/data").asText()).isEmpty();
-        JsonNode none = call(READER, "{\"id\":1,\"op\":\"labels-read\",\"args\":{\"memdev\":\"mem0\",\"length\":16}}");
+        JsonNode none = call(ADMIN, "{\"id\":1,\"op\":\"labels-read\",\"args\":{\"memdev\":\"mem0\",\"length\":16}}");
         assertThat(code(none)).isEqualTo("UNAVAILABLE");
         assertThat(none.get("error").get("message").asText()).isEqualTo("mem0 has no label storage area (label_storage_size is 0)");
     }
