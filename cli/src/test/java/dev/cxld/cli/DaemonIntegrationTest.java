@@ -431,7 +431,11 @@ class DaemonIntegrationTest {
 
     @Test
     void aStaleSocketFileIsReplaced() throws Exception {
-        Files.writeString(tmp.resolve("s"), "");
+        // what a killed cxld leaves: a socket file nobody listens on
+        try (var stale = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            stale.bind(java.net.UnixDomainSocketAddress.of(tmp.resolve("s")));
+        }
+        assertThat(tmp.resolve("s")).exists();
         start("ram1-empty");
         assertThat(cxlctl("-M")).isZero();
         assertThat(out.toString()).contains("\"memdev\":\"mem0\"");

@@ -61,6 +61,10 @@ public final class Handoffs {
     /** Handoffs whose holder is gone (a closed connection, an undone attach) but whose release could not be recorded yet, with the reason. */
     private final Map<Handoff, String> ended = new IdentityHashMap<>();
     private final List<Revoked> revoked = new ArrayList<>();
+    /** Why the state file could not be read at start (null: it could): then no handoff changes. */
+    private final String unreadable;
+    /** Why the last save failed (null: it did not), for status. */
+    private volatile String saveFailure;
     /** When the newest snapshot judged here was taken: an older one must not undo a newer decision. */
     private long newest = Long.MIN_VALUE;
 
@@ -75,7 +79,18 @@ public final class Handoffs {
         this.bus = bus;
         this.clock = clock;
         this.processes = processes;
-        HandoffStore.State s = store.load();
+        HandoffStore.State s;
+        String problem = null;
+        try {
+            s = store.load();
+        } catch (HandoffStore.Unreadable e) {
+            // nothing in it is known: keep it as it is, serve, and change no handoff until it is repaired
+            problem = e.getMessage() + "; cxld serves but changes no handoff, region or memdev a handoff could"
+                    + " guard until the file is repaired or moved away and cxld restarted";
+            LOG.error("{}", problem);
+            s = HandoffStore.State.empty();
+        }
+        unreadable = problem;
         active.addAll(s.handoffs());
         revoked.addAll(s.revoked());
         teardowns.addAll(s.teardowns());
@@ -147,6 +162,7 @@ public final class Handoffs {
         if (lease != null && lease.isConnection() && connection == null) {
             throw new IllegalArgumentException("a connection lease needs its connection");
         }
+        refuseIfUnreadable("attach-region " + memdev);
         Snapshots.Taken taken = snapshots.fresh();
         check(taken);
         Topology t = taken.topology();
@@ -296,6 +312,7 @@ public final class Handoffs {
      */
     public synchronized Released detach(String memdevOrRegion, boolean keepDevdax, boolean force, Object connection,
             long pid) {
+        refuseIfUnreadable("detach-region " + memdevOrRegion);
         Handoff h = find(memdevOrRegion).orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND, "no handoff of "
                 + memdevOrRegion + " to release" + (active.isEmpty() ? " (none is active)" : "; active: "
                         + active.stream().map(x -> x.region() + " of " + x.memdev()).collect(Collectors.joining(", ")))
@@ -394,6 +411,7 @@ public final class Handoffs {
 
     /** Refuses with LOCKED when {@code name} (memdev or region) is guarded by a handoff. */
     public void refuseIfHeld(String name, String operation) {
+        refuseIfUnreadable(operation + " " + name);
         find(name).ifPresent(h -> {
             throw new Refusal(new ErrorBody(ErrorCode.LOCKED, operation + " " + name + " would invalidate the handoff of "
                     + h.region() + " (memdev " + h.memdev() + ") to " + h.holder().describe() + " since " + h.since()
@@ -401,9 +419,27 @@ public final class Handoffs {
         });
     }
 
-    /** For status: {@code {"active":[...],"revoked":[...]}}, revoked newest last. */
+    private void refuseIfUnreadable(String what) {
+        if (unreadable != null) {
+            throw new Refusal(ErrorCode.UNAVAILABLE, what + " refused: " + unreadable);
+        }
+    }
+
+    /**
+     * For status: {@code {"active":[...],"revoked":[...]}}, revoked newest last, and
+     * {@code state_problems} when the state file could not be read at start or the last save failed.
+     */
     public synchronized ObjectNode status() {
         ObjectNode o = Json.mapper().createObjectNode();
+        if (unreadable != null || saveFailure != null) {
+            com.fasterxml.jackson.databind.node.ArrayNode p = o.putArray("state_problems");
+            if (unreadable != null) {
+                p.add(unreadable);
+            }
+            if (saveFailure != null) {
+                p.add(saveFailure);
+            }
+        }
         o.set("active", Json.mapper().valueToTree(active));
         o.set("revoked", Json.mapper().valueToTree(revoked));
         if (!teardowns.isEmpty()) {
@@ -532,11 +568,17 @@ public final class Handoffs {
 
     private boolean persist() {
         try {
+            if (unreadable != null) {
+                throw new IOException("the state file could not be read at start, and is kept as it is");
+            }
             store.save(new HandoffStore.State(HandoffStore.VERSION, active, revoked, teardowns));
             files.sync(active);
+            saveFailure = null;
             return true;
         } catch (IOException e) {
             LOG.error("cannot save handoffs to {}: {}", store.file(), e.getMessage());
+            saveFailure = "the last save of " + store.file() + " failed (" + e.getMessage() + "): changes since are refused"
+                    + " or kept in memory until a save succeeds";
             return false;
         }
     }

@@ -114,8 +114,10 @@ public final class SocketServer implements AutoCloseable {
         dispatcher.devicePolicy(limits.device());
         this.peers = new PeerReader(procRoot);
         this.inherited = false;
-        Files.createDirectories(path.toAbsolutePath().getParent());
-        if (Files.exists(path)) {
+        Path parent = path.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        checkPlace(path, parent);
+        if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             if (answers(path)) {
                 throw new IOException(path + ": another cxld is already serving this socket");
             }
@@ -126,6 +128,11 @@ public final class SocketServer implements AutoCloseable {
         server.bind(UnixDomainSocketAddress.of(path));
         // By default anyone may connect; what they may do is decided per request.
         try {
+            // the socket just bound: checkPlace made sure no other user can put a link in its place
+            // (the JDK cannot change a socket's mode without following: it opens the file)
+            if (Files.isSymbolicLink(path)) {
+                throw new IOException("the socket was replaced by a symbolic link");
+            }
             if (exposure.group() != null) {
                 Files.getFileAttributeView(path, java.nio.file.attribute.PosixFileAttributeView.class)
                         .setGroup(path.getFileSystem().getUserPrincipalLookupService()
@@ -156,6 +163,29 @@ public final class SocketServer implements AutoCloseable {
         this.inherited = true;
         this.server = listening;
         watchdog.scheduleWithFixedDelay(this::closeStalled, 200, 200, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Refuses a socket path that is a symbolic link or something other than a (stale) socket, and a
+     * directory others may write without the sticky bit (they could swap the socket for a link).
+     */
+    static void checkPlace(Path path, Path parent) throws IOException {
+        if (Files.isSymbolicLink(path)) {
+            throw new IOException(path + " is a symbolic link (to " + Files.readSymbolicLink(path) + "); cxld does not"
+                    + " bind or follow its socket through a link: remove it, or choose another --socket");
+        }
+        if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                && !Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther()) {
+            throw new IOException(path + " exists and is not a socket; cxld replaces only a stale socket of its own:"
+                    + " move it away, or choose another --socket");
+        }
+        int mode = (Integer) Files.getAttribute(parent, "unix:mode");
+        if ((mode & 0022) != 0 && (mode & 01000) == 0) {
+            throw new IOException(parent + " (the socket's directory) may be written by " + ((mode & 0002) != 0 ? "anyone"
+                    : "its group") + " and has no sticky bit (mode " + Integer.toOctalString(mode & 07777) + "): another"
+                    + " user could replace the socket; chmod go-w it, or choose another --socket");
+        }
     }
 
     /** Applies new limits to connections accepted and requests read from now on (a configuration reload). */

@@ -118,6 +118,9 @@ public final class Status {
                 }
             }
         }
+        for (com.fasterxml.jackson.databind.JsonNode p : live.handoffs().path("state_problems")) {
+            degraded(degraded, "state", List.of(p.asText()));
+        }
         ArrayNode errors = o.putArray("errors");
         t.errors().forEach(errors::add);
         return o;

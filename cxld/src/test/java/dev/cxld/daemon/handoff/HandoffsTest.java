@@ -18,6 +18,7 @@ import dev.cxld.protocol.ErrorCode;
 import dev.cxld.protocol.Event;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -248,11 +249,79 @@ class HandoffsTest {
     }
 
     @Test
-    void aDamagedStateFileStopsTheDaemonInsteadOfForgettingHandoffs() throws Exception {
+    void aDamagedStateFileIsKeptAndNoHandoffChangesUntilItIsRepaired() throws Exception {
         Files.createDirectories(state);
-        Files.writeString(state.resolve("handoffs.json"), "{\"version\":1,\"handoffs\":[{\"memdev\":");
-        assertThatThrownBy(this::handoffs).hasMessageContaining(state.resolve("handoffs.json").toString())
-                .hasMessageContaining("move it away");
+        String torn = "{\"version\":1,\"handoffs\":[{\"memdev\":";
+        for (String content : List.of(torn, "", "null", "[]", "{\"version\":1,\"handoffs\":7}")) {
+            Files.writeString(state.resolve("handoffs.json"), content);
+            Handoffs hs = handoffs(); // cxld starts and serves
+            assertThat(hs.status().get("state_problems").get(0).asText()).as(content)
+                    .startsWith(state.resolve("handoffs.json") + ": not a handoff state file cxld can read")
+                    .contains("changes no handoff");
+            // nothing in the file is known, so nothing a handoff could guard is changed, and the file stays
+            assertThatThrownBy(() -> hs.attach("mem2", ALICE)).satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.UNAVAILABLE))
+                    .hasMessageStartingWith("attach-region mem2 refused: " + state.resolve("handoffs.json"));
+            assertThatThrownBy(() -> hs.detach("mem2", false)).satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.UNAVAILABLE));
+            assertThatThrownBy(() -> hs.refuseIfHeld("region1", "destroy-region"))
+                    .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.UNAVAILABLE));
+            assertThat(Files.readString(state.resolve("handoffs.json"))).isEqualTo(content);
+        }
+        // repaired (moved away): a new start has no problem
+        Files.delete(state.resolve("handoffs.json"));
+        assertThat(handoffs().status().has("state_problems")).isFalse();
+    }
+
+    @Test
+    void theStateIsMadePrivateAndRefusedWhenOthersCouldWriteIt() throws Exception {
+        Handoffs hs = handoffs();
+        hs.attach("mem2", ALICE);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve("handoffs.json"))))
+                .isEqualTo("rw-------");
+        Files.setPosixFilePermissions(state.resolve("handoffs.json"), PosixFilePermissions.fromString("rw-rw-rw-"));
+        assertThatThrownBy(this::handoffs).hasMessage("state file " + state.resolve("handoffs.json")
+                + " is writable by its group and others (mode rw-rw-rw-): another user could plant or change handoffs;"
+                + " chmod go-w it");
+        Files.setPosixFilePermissions(state.resolve("handoffs.json"), PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwxrwx---"));
+        assertThatThrownBy(this::handoffs).hasMessageStartingWith("state directory " + state + " is writable by its group");
+        Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwx------"));
+        assertThat(handoffs().active()).hasSize(1);
+        // not followed through a symbolic link, of the directory or of the file
+        Path real = tmp.resolve("real-state");
+        Files.move(state, real);
+        Files.createSymbolicLink(state, real);
+        assertThatThrownBy(this::handoffs).hasMessageStartingWith("state directory " + state + " is a symbolic link");
+        Files.delete(state);
+        Files.createDirectories(state, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createSymbolicLink(state.resolve("handoffs.json"), real.resolve("handoffs.json"));
+        assertThatThrownBy(this::handoffs).hasMessageStartingWith("state file " + state.resolve("handoffs.json")
+                + " is a symbolic link");
+    }
+
+    @Test
+    void aStateDirectoryOfAnotherUserIsRefused() throws Exception {
+        dev.cxld.daemon.testing.Prerequisites.require("root".equals(System.getProperty("user.name")),
+                "needs root to give the directory to another user");
+        Files.createDirectories(state, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.setAttribute(state, "unix:uid", 65534);
+        assertThatThrownBy(this::handoffs).hasMessageStartingWith("state directory " + state
+                + " belongs to uid 65534, not to cxld's uid 0: another user could plant or change handoffs");
+    }
+
+    @Test
+    void aFailedSaveIsDegradedInStatusUntilASaveSucceeds() throws Exception {
+        Handoffs hs = handoffs();
+        Files.createDirectories(state.resolve("handoffs.json.tmp").resolve("x")); // the next save cannot write
+        assertThatThrownBy(() -> hs.attach("mem2", ALICE)).satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.UNAVAILABLE))
+                .hasMessageContaining("nothing was handed off");
+        assertThat(hs.active()).isEmpty();
+        assertThat(hs.status().get("state_problems").get(0).asText()).startsWith("the last save of "
+                + state.resolve("handoffs.json") + " failed (");
+        Files.delete(state.resolve("handoffs.json.tmp").resolve("x"));
+        hs.attach("mem2", ALICE);
+        assertThat(hs.status().has("state_problems")).isFalse();
+        assertThat(handoffs().active()).hasSize(1);
     }
 
     @Test

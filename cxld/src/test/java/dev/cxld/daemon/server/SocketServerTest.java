@@ -252,4 +252,28 @@ class SocketServerTest {
         assertThat(line(other)).startsWith("{\"id\":2,\"ok\":true");
         assertThat(line(slow)).as("closed mid-request after 0.5 s").isNull();
     }
+
+    @Test
+    void theSocketIsNotBoundOrFollowedThroughALinkNorPutWhereOthersCouldSwapIt() throws Exception {
+        Path sys = SysfsFixtures.install("ram1-empty", tmp);
+        Status.Daemon self = new Status.Daemon("test", Response.PROTOCOL_VERSION, ProcessHandle.current().pid(),
+                Instant.now(), System.getProperty("os.version"), sys.toString());
+        Dispatcher dispatcher = TestDispatchers.over(sys, self);
+        Path target = java.nio.file.Files.writeString(tmp.resolve("precious"), "keep");
+        Path link = java.nio.file.Files.createSymbolicLink(tmp.resolve("s"), target);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SocketServer(link, dispatcher, Limits.DEFAULT,
+                SocketServer.Exposure.OPEN, Path.of("/proc"))).hasMessageStartingWith(link + " is a symbolic link (to "
+                + target + "); cxld does not bind or follow its socket through a link");
+        assertThat(java.nio.file.Files.readString(target)).isEqualTo("keep");
+        assertThat(java.nio.file.Files.isSymbolicLink(link)).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SocketServer(target, dispatcher, Limits.DEFAULT,
+                SocketServer.Exposure.OPEN, Path.of("/proc"))).hasMessageStartingWith(target + " exists and is not a socket");
+        Path open = java.nio.file.Files.createDirectory(tmp.resolve("open"));
+        java.nio.file.Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SocketServer(open.resolve("s"), dispatcher, Limits.DEFAULT,
+                SocketServer.Exposure.OPEN, Path.of("/proc"))).hasMessageStartingWith(open + " (the socket's directory) may be"
+                + " written by anyone and has no sticky bit (mode 777)");
+        java.nio.file.Files.setAttribute(open, "unix:mode", 01777); // as /tmp: others cannot remove what is cxld's
+        server = new SocketServer(open.resolve("s"), dispatcher, Limits.DEFAULT, SocketServer.Exposure.OPEN, Path.of("/proc"));
+    }
 }
