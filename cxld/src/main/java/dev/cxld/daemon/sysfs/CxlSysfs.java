@@ -509,6 +509,15 @@ public final class CxlSysfs {
         }
         boolean isRoot = kind == DecoderKind.ROOT;
         boolean isEndpoint = kind == DecoderKind.ENDPOINT;
+        d.require("start", "size", "interleave_ways", "interleave_granularity");
+        if (isEndpoint) {
+            d.require("mode", "dpa_resource", "dpa_size", "region");
+        } else {
+            d.require("target_list");
+            if (!isRoot) {
+                d.require("region");
+            }
+        }
         long[] targets = isEndpoint ? null : d.idList("target_list");
         return new Decoder(
                 name,
@@ -555,6 +564,7 @@ public final class CxlSysfs {
 
     private static Region region(String name, Path dir, Map<Long, Port> portsById) {
         DeviceDir d = new DeviceDir(dir);
+        d.require("size", "interleave_ways", "interleave_granularity", "commit");
         Integer ways = d.s32("interleave_ways");
         List<Mapping> mappings = new ArrayList<>();
         for (int i = 0; ways != null && i < ways; i++) {

@@ -33,6 +33,18 @@ final class DeviceDir {
         return errors;
     }
 
+    /**
+     * Records an error for each of {@code names} that does not exist: attributes the kernel always
+     * gives an object of this kind, so a missing one is damage to report, not a value to leave out.
+     */
+    void require(String... names) {
+        for (String n : names) {
+            if (!Files.exists(dir.resolve(n), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                errors.add(dir.resolve(n) + ": missing (the kernel always has it)");
+            }
+        }
+    }
+
     /** The raw text of {@code name}, {@code null} when absent or unreadable. */
     String raw(String name) {
         Path f = dir.resolve(name);

@@ -57,8 +57,9 @@ public final class SysfsValues {
     /** Text without its trailing newline; {@code null} for an empty attribute ({@code region} = "\n"). */
     public static String text(Path file, String raw) {
         String s = strip(raw);
-        if (s.indexOf('\n') >= 0 || s.indexOf('\0') >= 0) {
-            throw new SysfsFormatException(file, raw, "one line of text");
+        // the kernel writes these attributes in printable ASCII; anything else is damage, not a value
+        if (s.chars().anyMatch(c -> c < 0x20 || c > 0x7e)) {
+            throw new SysfsFormatException(file, raw, "one line of printable text");
         }
         return s.isEmpty() ? null : s;
     }

@@ -47,7 +47,11 @@ class SysfsValuesTest {
         assertThatThrownBy(() -> SysfsValues.flag(F, "yes\n")).hasMessageContaining("expected 0 or 1, found 'yes\\n'");
         assertThat(SysfsValues.text(F, "region0\n")).isEqualTo("region0");
         assertThat(SysfsValues.text(F, "\n")).isNull();
-        assertThatThrownBy(() -> SysfsValues.text(F, "a\nb\n")).hasMessageContaining("one line of text");
+        assertThatThrownBy(() -> SysfsValues.text(F, "a\nb\n")).hasMessageContaining("one line of printable text");
+        // bytes the kernel does not write there are damage, not a value
+        assertThatThrownBy(() -> SysfsValues.text(F, "ram\u0001\n")).hasMessageContaining("one line of printable text");
+        assertThatThrownBy(() -> SysfsValues.text(F, "r\ufffdm\n")).hasMessageContaining("one line of printable text");
+        assertThat(SysfsValues.text(F, "BWFW VERSION 00\n")).isEqualTo("BWFW VERSION 00");
         assertThat(SysfsValues.idList(F, "2,1\n")).containsExactly(2, 1);
         assertThat(SysfsValues.idList(F, "12\n")).containsExactly(12);
         assertThat(SysfsValues.idList(F, "\n")).isEmpty();
