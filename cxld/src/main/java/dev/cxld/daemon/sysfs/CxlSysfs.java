@@ -510,13 +510,11 @@ public final class CxlSysfs {
         boolean isRoot = kind == DecoderKind.ROOT;
         boolean isEndpoint = kind == DecoderKind.ENDPOINT;
         d.require("start", "size", "interleave_ways", "interleave_granularity");
+        // (not "region": a kernel built without CONFIG_CXL_REGION has none, and no regions)
         if (isEndpoint) {
-            d.require("mode", "dpa_resource", "dpa_size", "region");
+            d.require("mode", "dpa_resource", "dpa_size");
         } else {
             d.require("target_list");
-            if (!isRoot) {
-                d.require("region");
-            }
         }
         long[] targets = isEndpoint ? null : d.idList("target_list");
         return new Decoder(
