@@ -174,16 +174,7 @@ class AuthorizationTest {
                     + "\"region\":\"region1\",\"target\":\"mem2\",\"type\":\"ram\",\"memdevs\":[\"mem2\"],\"data\":\"AAAA\","
                     + "\"force\":true}}\n");
         }
-        List<String> cmd = List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-                "-cp", Files.readString(classpath), "dev.cxld.cli.RawClient", socket.toString());
-        Process p = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true).start();
-        try (var in = p.getOutputStream()) {
-            in.write(requests.toString().getBytes(StandardCharsets.UTF_8));
-        }
-        List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(String.join("\n", lines)).isZero();
+        List<String> lines = rawAsNobody(socket, requests.toString());
         assertThat(lines).hasSize(ops.size());
         for (String line : lines) {
             var reply = dev.cxld.protocol.Json.mapper().readTree(line);
@@ -213,15 +204,7 @@ class AuthorizationTest {
         for (int i = 0; i < 100; i++) {
             requests.append("{\"id\":").append(i).append(",\"op\":\"identify\",\"args\":{\"memdev\":\"mem0\"}}\n");
         }
-        List<String> cmd = List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-                "-cp", Files.readString(classpath), "dev.cxld.cli.RawClient", socket.toString());
-        Process p = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true).start();
-        try (var in = p.getOutputStream()) {
-            in.write(requests.toString().getBytes(StandardCharsets.UTF_8));
-        }
-        List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        List<String> lines = rawAsNobody(socket, requests.toString());
         assertThat(lines).hasSize(102);
         int busy = 0;
         for (String line : lines) {
@@ -244,6 +227,21 @@ class AuthorizationTest {
             assertThat(asRoot(socket, "{\"id\":1,\"op\":\"identify\",\"args\":{\"memdev\":\"mem0\"}}")
                     .path("error").path("code").asText()).isNotEqualTo("BUSY");
         }
+    }
+
+    /** The answer lines of {@code requests}, sent over one connection by a client JVM running as nobody. */
+    List<String> rawAsNobody(Path socket, String requests) throws Exception {
+        List<String> cmd = List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+                "-cp", Files.readString(classpath), "dev.cxld.cli.RawClient", socket.toString());
+        Process p = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true).start();
+        try (var in = p.getOutputStream()) {
+            in.write(requests.getBytes(StandardCharsets.UTF_8));
+        }
+        List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join("\n", lines)).isZero();
+        return lines;
     }
 
     /** One request over a connection of this (root) process; its answer. */

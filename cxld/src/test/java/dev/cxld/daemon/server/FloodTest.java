@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxld.daemon.testing.Prerequisites;
 import dev.cxld.daemon.testing.SysfsFixtures;
 import dev.cxld.protocol.Json;
-import dev.cxld.protocol.Response;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -21,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -48,14 +46,8 @@ class FloodTest {
     final List<SocketChannel> clients = new ArrayList<>();
 
     void start(Limits limits) throws IOException {
-        Path sys = SysfsFixtures.install("ram3-committed", tmp);
-        Status.Daemon self = new Status.Daemon("test", Response.PROTOCOL_VERSION, ProcessHandle.current().pid(),
-                Instant.now(), System.getProperty("os.version"), sys.toString());
-        server = new SocketServer(tmp.resolve("s"), TestDispatchers.over(sys, self), limits, SocketServer.Exposure.OPEN,
-                Path.of("/proc"));
-        Thread t = new Thread(server::serve, "flood-server");
-        t.setDaemon(true);
-        t.start();
+        server = TestDispatchers.serve(tmp.resolve("s"), TestDispatchers.over(SysfsFixtures.install("ram3-committed", tmp)),
+                limits);
     }
 
     @AfterEach

@@ -41,11 +41,7 @@ class LeaseConnectionTest {
         long gid = ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:gid")).longValue();
         Dispatcher dispatcher = TestDispatchers.over(sys, self, new Access("test", OptionalLong.of(gid)),
                 new EventBus(Clock.systemUTC()));
-        server = new SocketServer(tmp.resolve("s"), dispatcher, Limits.DEFAULT, SocketServer.Exposure.OPEN,
-                Path.of("/proc"));
-        Thread t = new Thread(server::serve, "test-server");
-        t.setDaemon(true);
-        t.start();
+        server = TestDispatchers.serve(tmp.resolve("s"), dispatcher, Limits.DEFAULT);
     }
 
     @AfterEach

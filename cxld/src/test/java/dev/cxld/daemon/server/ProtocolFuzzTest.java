@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxld.daemon.testing.SysfsFixtures;
 import dev.cxld.protocol.Json;
-import dev.cxld.protocol.Response;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +19,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -73,16 +71,10 @@ class ProtocolFuzzTest {
 
     @Test
     void everyFrameGetsExactlyOneAnswerAndTheServerStaysWithinBounds() throws Exception {
-        Path sys = SysfsFixtures.install("ram3-committed", tmp);
-        Status.Daemon self = new Status.Daemon("test", Response.PROTOCOL_VERSION, ProcessHandle.current().pid(),
-                Instant.now(), System.getProperty("os.version"), sys.toString());
-        Dispatcher dispatcher = TestDispatchers.over(sys, self);
+        Dispatcher dispatcher = TestDispatchers.over(SysfsFixtures.install("ram3-committed", tmp));
         List<String> ops = new ArrayList<>(dispatcher.operations().keySet());
         ops.remove("monitor"); // a stream: its events are not answers (SocketServerTest and the VM tests cover it)
-        server = new SocketServer(tmp.resolve("s"), dispatcher, Limits.DEFAULT, SocketServer.Exposure.OPEN, Path.of("/proc"));
-        Thread serving = new Thread(server::serve, "fuzz-server");
-        serving.setDaemon(true);
-        serving.start();
+        server = TestDispatchers.serve(tmp.resolve("s"), dispatcher, Limits.DEFAULT);
         answer(tmp.resolve("s"), "{\"id\":0,\"op\":\"status\"}"); // warm: the first snapshot is read
         long fdsBefore = descriptors();
         long heapBefore = heapAfterGc();

@@ -12,10 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import dev.cxld.protocol.Response;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -31,14 +28,7 @@ class SocketServerTest {
     final List<SocketChannel> clients = new ArrayList<>();
 
     void start(Limits limits) throws IOException {
-        Path sys = SysfsFixtures.install("ram1-empty", tmp);
-        Status.Daemon self = new Status.Daemon("test", Response.PROTOCOL_VERSION, ProcessHandle.current().pid(),
-                Instant.now(), System.getProperty("os.version"), sys.toString());
-        Dispatcher dispatcher = TestDispatchers.over(sys, self);
-        server = new SocketServer(tmp.resolve("s"), dispatcher, limits, SocketServer.Exposure.OPEN, Path.of("/proc"));
-        Thread t = new Thread(server::serve, "test-server");
-        t.setDaemon(true);
-        t.start();
+        server = TestDispatchers.serve(tmp.resolve("s"), TestDispatchers.over(SysfsFixtures.install("ram1-empty", tmp)), limits);
     }
 
     @AfterEach
@@ -255,10 +245,7 @@ class SocketServerTest {
 
     @Test
     void theSocketIsNotBoundOrFollowedThroughALinkNorPutWhereOthersCouldSwapIt() throws Exception {
-        Path sys = SysfsFixtures.install("ram1-empty", tmp);
-        Status.Daemon self = new Status.Daemon("test", Response.PROTOCOL_VERSION, ProcessHandle.current().pid(),
-                Instant.now(), System.getProperty("os.version"), sys.toString());
-        Dispatcher dispatcher = TestDispatchers.over(sys, self);
+        Dispatcher dispatcher = TestDispatchers.over(SysfsFixtures.install("ram1-empty", tmp));
         Path target = java.nio.file.Files.writeString(tmp.resolve("precious"), "keep");
         Path link = java.nio.file.Files.createSymbolicLink(tmp.resolve("s"), target);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SocketServer(link, dispatcher, Limits.DEFAULT,

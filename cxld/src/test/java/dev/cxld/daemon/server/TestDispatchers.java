@@ -23,6 +23,21 @@ import java.util.OptionalLong;
 public final class TestDispatchers {
     private TestDispatchers() {}
 
+    /** A dispatcher over the tree at {@code sys}, as a daemon of this process's pid. */
+    public static Dispatcher over(Path sys) {
+        return over(sys, new Status.Daemon("test", dev.cxld.protocol.Response.PROTOCOL_VERSION, ProcessHandle.current().pid(),
+                java.time.Instant.now(), System.getProperty("os.version"), sys.toString()));
+    }
+
+    /** {@code dispatcher} served at {@code socket} with {@code limits}, on a daemon thread; close it after. */
+    public static SocketServer serve(Path socket, Dispatcher dispatcher, Limits limits) throws java.io.IOException {
+        SocketServer server = new SocketServer(socket, dispatcher, limits, SocketServer.Exposure.OPEN, Path.of("/proc"));
+        Thread t = new Thread(server::serve, "test-server");
+        t.setDaemon(true);
+        t.start();
+        return server;
+    }
+
     public static Dispatcher over(Path sys, Status.Daemon self) {
         return over(sys, self, new Access("cxl", OptionalLong.empty()), new EventBus(Clock.systemUTC()));
     }
