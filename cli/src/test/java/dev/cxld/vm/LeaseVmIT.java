@@ -59,7 +59,11 @@ class LeaseVmIT {
         // 4. the kernel deletes the region: the holder hears it on its own connection
         assertThat(read("held4.active").strip()).isEqualTo("1");
         assertThat(Integer.parseInt(read("lease4.rc").strip())).as(read("lease4.err") + log).isEqualTo(11);
-        assertThat(read("lease4.out")).contains("\"event\":\"handoff-revoked\"").contains("region " + region + " was deleted");
+        // the kernel resets the region's decoders as it deletes it: cxld may see the region decommitted
+        // an instant before it is gone (the delete_region write wakes its attribute watch), and names
+        // what it saw; both say the region was taken away (CI saw each)
+        assertThat(read("lease4.out")).contains("\"event\":\"handoff-revoked\"")
+                .containsPattern("region " + region + " (was deleted|was reset \\(decommitted\\))");
         assertThat(read("lease4.err")).contains("the lease of " + region + " ended: handoff-revoked");
         // and what the kernel did to the holder's mapping: written before, SIGBUS when touched after
         assertThat(read("mapped.txt").strip()).isEqualTo("mapped cxld");
@@ -68,7 +72,8 @@ class LeaseVmIT {
         assertThat(read("dax-after.txt").strip()).isEqualTo("absent");
         JsonNode status = Json.mapper().readTree(read("status.out"));
         assertThat(status.at("/handoffs/active")).isEmpty();
-        assertThat(status.at("/handoffs/revoked").get(0).get("reason").asText()).isEqualTo("region " + region + " was deleted");
+        assertThat(status.at("/handoffs/revoked").get(0).get("reason").asText())
+                .matches("region " + region + " (was deleted|was reset \\(decommitted\\))");
     }
 
     private String read(String name) throws Exception {
