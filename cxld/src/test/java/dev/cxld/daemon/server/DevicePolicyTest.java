@@ -100,6 +100,13 @@ class DevicePolicyTest {
     }
 
     @Test
+    void thePolicysOperationsAreExactlyThoseTheTableDeclaresDeviceReading() {
+        // DevicePolicy.OPERATIONS is checked at configuration time, before the table exists: one truth, pinned here
+        assertThat(dispatcher.operations().values().stream().filter(o -> o.effect() == Operation.Effect.READS_DEVICE)
+                .map(Operation::name)).containsExactlyInAnyOrderElementsOf(DevicePolicy.OPERATIONS);
+    }
+
+    @Test
     void theBudgetRefillsAtTheRate() {
         DeviceReadBudget b = new DeviceReadBudget();
         long t = 1_000_000_000L;
