@@ -17,14 +17,16 @@ import picocli.CommandLine.Spec;
                 + " uptime; kernel release; sysfs root; time of the last topology refresh; counts of buses,"
                 + " ports, endpoints, decoders, memdevs and regions; ram and pmem capacity (total, given to"
                 + " regions, free); objects whose sysfs attributes could not be read (degraded), with the"
-                + " reasons. The keys are stable and documented in protocol/README.md.",
+                + " reasons; region creates a stopped cxld left under way, and what became of them. The keys are stable"
+                + " and documented in protocol/README.md.",
         footer = {"", "Example:", "  cxlctl status | jq .capacity.ram.free_bytes"})
 public final class StatusCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @ParentCommand CxlCtl parent;
 
     @picocli.CommandLine.Option(names = "--table", description = "print a summary for people at a terminal instead"
-            + " of the JSON: the daemon, counts, capacity, handoffs and their holders, accelerators, what is degraded")
+            + " of the JSON: the daemon, counts, capacity, handoffs and their holders, accelerators, region creates"
+            + " a stopped cxld left under way, what is degraded")
     boolean table;
 
     @Override
@@ -81,6 +83,11 @@ public final class StatusCommand implements Callable<Integer> {
                 rows.add(new String[] {"accelerator " + a.path("accelerator").asText(), m.path("memdev").asText() + " "
                         + m.path("state").asText() + (m.has("reason") ? ": " + m.path("reason").asText() : "")});
             }
+        }
+        for (com.fasterxml.jackson.databind.JsonNode c : s.path("interrupted_creates")) {
+            rows.add(new String[] {"interrupted create", (c.has("region") ? c.get("region").asText() + " ("
+                    + c.path("asked").asText() + "): " : "") + c.path("outcome").asText() + ", "
+                    + c.path("detail").asText()});
         }
         for (com.fasterxml.jackson.databind.JsonNode g : s.path("degraded")) {
             rows.add(new String[] {"degraded", g.path("object").asText() + ": " + String.join("; ",

@@ -193,17 +193,21 @@ public final class Daemon implements AutoCloseable {
         // regions and handoffs know each other: a held region is not destroyed, an ended handoff
         // destroys the region cxld created for it
         java.util.concurrent.atomic.AtomicReference<Handoffs> held = new java.util.concurrent.atomic.AtomicReference<>();
+        dev.cxld.daemon.control.CreateJournal creates = new dev.cxld.daemon.control.CreateJournal(config.stateDir());
         RegionControl regions = new RegionControl(attributes, s, (name, op) -> {
             Handoffs h = held.get();
             if (h != null) { // null while Handoffs starts: it tears down only regions no handoff holds
                 h.refuseIfHeld(name, op);
             }
-        });
+        }, creates);
         Handoffs handoffs = new Handoffs(new HandoffStore(config.stateDir()), s,
                 new PrivateMemoryControl(attributes, new MemorySysfs(config.sysfsRoot()), config.devRoot()), bus, clock,
                 new dev.cxld.daemon.sysfs.ProcStat(config.procRoot())::startTime, regions::destroyIfSame,
                 new HandoffFiles(config.runDir().resolve("handoffs")));
         held.set(handoffs);
+        // creates a killed cxld left under way are finished or rolled back before anyone is served
+        com.fasterxml.jackson.databind.node.ArrayNode interrupted = interruptedCreates(regions.recover(
+                region -> handoffs.active().stream().anyMatch(h -> h.region().equals(region))), creates.problem());
         Accelerators policy = new Accelerators(config.settings().accelerators(), handoffs, s, bus,
                 Dispatcher.Services.regionMaker(regions),
                 m -> attributes.pciFunctionOf(m.memdev()).map(f -> new AcceleratorRule.PciId(f.vendor(), f.device()))
@@ -223,7 +227,7 @@ public final class Daemon implements AutoCloseable {
                 () -> new Status.Live(s.stats(), l == null ? ls : l.running() ? "running" : "stopped (see the log)",
                         config.rescanInterval().toSeconds(), bus.subscribers(),
                         trace == null ? "disabled: no tracefs configured" : trace.state(), config.adminGroup(),
-                        handoffs.status(), policy.status(), service),
+                        handoffs.status(), policy.status(), service, interrupted),
                 mailbox, poison, handoffs, regions, new Listing(s, mailbox, poison, debugfs, new MemorySysfs(config.sysfsRoot())),
                 new PortControl(attributes, s, handoffs::refuseIfHeld), new DpaControl(attributes, s, handoffs::refuseIfHeld),
                 new SanitizeWait(attributes, s), new PoisonControl(debugfs, s), firmware, new Hooks() {
@@ -316,6 +320,24 @@ public final class Daemon implements AutoCloseable {
             o.set("last_reload", reload);
         }
         return o;
+    }
+
+    /**
+     * Status's {@code interrupted_creates}: what became of the creates found under way at start,
+     * and the journal itself when it could not be read.
+     */
+    private static com.fasterxml.jackson.databind.node.ArrayNode interruptedCreates(
+            java.util.List<RegionControl.Recovery> recovered, String journalProblem) {
+        com.fasterxml.jackson.databind.node.ArrayNode a = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                .arrayNode();
+        for (RegionControl.Recovery r : recovered) {
+            a.addObject().put("region", r.region()).put("asked", r.asked()).put("outcome", r.outcome())
+                    .put("detail", r.detail());
+        }
+        if (journalProblem != null) {
+            a.addObject().put("outcome", "failed").put("detail", journalProblem);
+        }
+        return a;
     }
 
     /** What the {@code reload} operation runs (Main's configuration reload). */

@@ -43,12 +43,20 @@ public final class RegionControl {
     private final SysfsAttributes sysfs;
     private final Snapshots snapshots;
     private final MemdevControl.Guard guard;
+    private final CreateJournal journal;
     private final Map<String, Object> rootLocks = new ConcurrentHashMap<>();
 
+    /** Without a journal: creates are not recorded, so none killed midway is recovered (tests, one-shot tools). */
     public RegionControl(SysfsAttributes sysfs, Snapshots snapshots, MemdevControl.Guard guard) {
+        this(sysfs, snapshots, guard, CreateJournal.none());
+    }
+
+    /** Creates recorded in {@code journal} while under way, so that {@link #recover} can end them at start. */
+    public RegionControl(SysfsAttributes sysfs, Snapshots snapshots, MemdevControl.Guard guard, CreateJournal journal) {
         this.sysfs = sysfs;
         this.snapshots = snapshots;
         this.guard = guard;
+        this.journal = journal;
     }
 
     /** What create-region was asked: null fields take their defaults. */
@@ -60,6 +68,14 @@ public final class RegionControl {
     }
 
     public ObjectNode create(CreateRequest q) {
+        return create(q, null);
+    }
+
+    /**
+     * Creates the region {@code q} asks for; {@code forHandoff}: the memdev whose attach-region
+     * --create asks, whose journal entry then stays until {@link #settled} (null: create-region).
+     */
+    private ObjectNode create(CreateRequest q, String forHandoff) {
         Topology t = snapshots.fresh().topology();
         if (!"ram".equals(q.type()) && !"pmem".equals(q.type())) {
             throw new Refusal(ErrorCode.INVALID_ARGUMENT, "create-region: type must be ram or pmem, not " + q.type());
@@ -110,10 +126,11 @@ public final class RegionControl {
                 decoders.add(freeDecoder(now, now.memdev(m.memdev()).orElse(m)));
             }
             Deque<Runnable> undo = new ArrayDeque<>();
-            String name;
+            Path create = sysfs.device(root.decoder(), "create_" + q.type() + "_region");
+            String name = sysfs.read(create);
+            begin(new CreateJournal.Entry(name, root.decoder(), q.type(), decoders, forHandoff,
+                    java.time.Instant.now().toString()));
             try {
-                Path create = sysfs.device(root.decoder(), "create_" + q.type() + "_region");
-                name = sysfs.read(create);
                 write(create, name, "create " + name);
                 undo.push(() -> quietly(sysfs.device(root.decoder(), "delete_region"), name));
                 if (q.type().equals("pmem")) {
@@ -143,7 +160,15 @@ public final class RegionControl {
                 sysfs.bind(DRIVER, name, "enable " + name);
             } catch (Refusal failure) {
                 rollback(undo);
-                throw failure.adding("; what was written before was undone");
+                boolean gone = snapshots.fresh().topology().region(name).isEmpty();
+                if (gone) {
+                    settled(name);
+                } // else the entry stays: the next start undoes what the rollback could not
+                throw failure.adding("; what was written before was undone" + (gone ? "" : ", but " + name
+                        + " is still there: destroy-region it, or cxld undoes it at its next start"));
+            }
+            if (forHandoff == null) {
+                settled(name);
             }
             LOG.info("created {} ({} x {} under {})", name, ways, perDevice, root.decoder());
             return describe(name);
@@ -154,7 +179,9 @@ public final class RegionControl {
      * For attach-region --create: a memdev without any region gets a single-target region of all
      * its free capacity (ram when it has a volatile partition, else pmem) on the first root decoder
      * that can map it. A memdev that has a region keeps it; the attach policy then decides as always.
-     * The region it created, if any.
+     * The region it created, if any: its create stays in the journal until the caller says it is
+     * {@link #settled} (the handoff saved, or refused and the region destroyed), so a crash before
+     * then destroys it at the next start.
      */
     public java.util.Optional<String> createIfNone(String memdev) {
         Topology t = snapshots.fresh().topology();
@@ -162,7 +189,7 @@ public final class RegionControl {
                 && r.rule() == AttachPolicy.Rule.NO_REGION) {
             Memdev m = MemdevControl.find(t, memdev);
             String type = m.ramSize() != null && m.ramSize() > 0 ? "ram" : "pmem";
-            return java.util.Optional.of(create(new CreateRequest(null, type, 1, null, null, List.of(memdev)))
+            return java.util.Optional.of(create(new CreateRequest(null, type, 1, null, null, List.of(memdev)), memdev)
                     .get("region").asText());
         }
         return java.util.Optional.empty();
@@ -322,6 +349,134 @@ public final class RegionControl {
                 .map(Decoder::decoder)
                 .orElseThrow(() -> new Refusal(ErrorCode.IN_USE, m.memdev() + " has no free endpoint decoder on "
                         + m.endpoint()));
+    }
+
+    /**
+     * What became of a create an earlier cxld left under way.
+     *
+     * @param region the region it was making
+     * @param asked what was asked (create-region, or attach-region --create of a memdev)
+     * @param outcome {@code finished}, {@code rolled back}, {@code nothing to undo}, {@code left alone}
+     *     (a region by that name that is not the one cxld was making) or {@code failed} (kept, tried
+     *     again at the next start)
+     * @param detail what was found and done
+     */
+    public record Recovery(String region, String asked, String outcome, String detail) {
+        public boolean failed() {
+            return outcome.equals("failed");
+        }
+    }
+
+    /**
+     * At start, before anything is served: ends each create an earlier cxld left under way. A region
+     * never made, or no longer there, has nothing to undo but DPA its decoders were given; a region by
+     * that name under another root decoder or with targets cxld did not choose is left alone (someone
+     * else made it); a region made for a handoff is kept when {@code handedOff} holds it (the handoff
+     * was saved) and destroyed otherwise (the attach was never acknowledged); a create-region that got
+     * as far as the commit is finished (enabled when it was not yet), one that did not is rolled back.
+     * A recovery the kernel refuses keeps its entry and is tried again at the next start.
+     */
+    public List<Recovery> recover(java.util.function.Predicate<String> handedOff) throws java.io.IOException {
+        List<Recovery> done = new ArrayList<>();
+        for (CreateJournal.Entry e : journal.load()) {
+            Recovery r;
+            try {
+                r = recover(e, handedOff);
+            } catch (Refusal failure) {
+                r = new Recovery(e.region(), e.asked(), "failed", failure.getMessage()
+                        + "; kept, to be tried again at the next start (or destroy-region it)");
+            }
+            if (!r.failed()) {
+                settled(e.region());
+            }
+            if (r.failed()) {
+                LOG.error("{} of {}, under way when cxld stopped: {}: {}", r.asked(), r.region(), r.outcome(), r.detail());
+            } else {
+                LOG.warn("{} of {}, under way when cxld stopped: {}: {}", r.asked(), r.region(), r.outcome(), r.detail());
+            }
+            done.add(r);
+        }
+        return done;
+    }
+
+    private Recovery recover(CreateJournal.Entry e, java.util.function.Predicate<String> handedOff) {
+        Topology t = snapshots.fresh().topology();
+        java.util.Optional<Region> found = t.region(e.region());
+        if (found.isEmpty()) {
+            String freed = freeOrphanDpa(t, e);
+            return new Recovery(e.region(), e.asked(), freed.isEmpty() ? "nothing to undo" : "rolled back",
+                    e.region() + " was never made, or is gone" + freed);
+        }
+        Region r = found.get();
+        List<String> foreign = r.mappings().stream().map(Mapping::decoder).filter(d -> !e.decoders().contains(d)).toList();
+        if (!r.rootDecoder().equals(e.root()) || !foreign.isEmpty()) {
+            return new Recovery(e.region(), e.asked(), "left alone", e.region() + " is not the region cxld was making ("
+                    + (!r.rootDecoder().equals(e.root()) ? "it is under " + r.rootDecoder() + ", not " + e.root()
+                            : "it has " + String.join(", ", foreign) + ", which cxld did not choose") + ")");
+        }
+        boolean committed = Boolean.TRUE.equals(r.committed());
+        if (e.forHandoff() != null) {
+            if (handedOff.test(e.region())) {
+                return new Recovery(e.region(), e.asked(), "finished", "the handoff of " + e.forHandoff() + " holds "
+                        + e.region() + ": it was saved before cxld stopped");
+            }
+            destroy(e.region(), true);
+            return new Recovery(e.region(), e.asked(), "rolled back", "the attach was never acknowledged: "
+                    + e.region() + " (" + (committed ? "committed" : "not committed") + ") was destroyed"
+                    + freeOrphanDpa(snapshots.fresh().topology(), e));
+        }
+        if (committed) {
+            if (!r.enabled()) {
+                synchronized (lock(r.rootDecoder())) {
+                    sysfs.bind(DRIVER, e.region(), "enable " + e.region());
+                }
+                return new Recovery(e.region(), e.asked(), "finished", e.region() + " was committed but not enabled:"
+                        + " enabled now");
+            }
+            return new Recovery(e.region(), e.asked(), "finished", e.region() + " was committed and enabled");
+        }
+        String freed = freeOrphanDpa(t, e); // before the region's own DPA: decoders are freed highest first
+        destroy(e.region(), true);
+        return new Recovery(e.region(), e.asked(), "rolled back", e.region() + " was not committed yet: destroyed"
+                + freed);
+    }
+
+    /**
+     * Frees the DPA given to decoders of {@code e} that no region took (a create killed between a
+     * decoder's dpa_size and its target write), highest first; what it freed, as a clause.
+     */
+    private String freeOrphanDpa(Topology t, CreateJournal.Entry e) {
+        List<Decoder> orphans = e.decoders().stream().map(t::decoder).flatMap(java.util.Optional::stream)
+                .filter(d -> d.region() == null && d.dpaSize() != null && d.dpaSize() > 0)
+                .sorted(Comparator.comparingLong(Decoder::instance).reversed()).toList();
+        for (Decoder d : orphans) {
+            write(sysfs.device(d.decoder(), "dpa_size"), "0", "free the DPA of " + d.decoder());
+        }
+        return orphans.isEmpty() ? "" : "; the DPA given to " + orphans.stream().map(Decoder::decoder)
+                .collect(Collectors.joining(", ")) + " was freed";
+    }
+
+    /** Records a create about to start; a journal that cannot be written refuses it, before anything is written. */
+    private void begin(CreateJournal.Entry e) {
+        try {
+            journal.begin(e);
+        } catch (java.io.IOException failure) {
+            throw new Refusal(ErrorCode.UNAVAILABLE, e.asked() + ": cannot record the create of " + e.region() + " in "
+                    + journal.file().map(Path::toString).orElse("the state directory") + " ("
+                    + dev.cxld.daemon.errors.IoErrors.describe(failure) + "), so a crash could not be undone: nothing was"
+                    + " written");
+        }
+    }
+
+    /**
+     * The create of {@code region} is over: done, undone, or (made for a handoff) the handoff is
+     * saved or refused. Its journal entry goes.
+     */
+    public void settled(String region) {
+        if (!journal.end(region)) {
+            LOG.warn("cannot remove the create of {} from {}: the next start will find it done", region,
+                    journal.file().map(Path::toString).orElse("the journal"));
+        }
     }
 
     private Object lock(String root) {

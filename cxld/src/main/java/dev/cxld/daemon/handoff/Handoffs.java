@@ -125,15 +125,17 @@ public final class Handoffs {
     /**
      * {@link #attach(String, Handoff.Holder, Lease, Object)} after giving {@code memdev} a region
      * when it has none and {@code create} asks for one ({@code maker}); when the attach is refused,
-     * the region created for it is destroyed again, so a refused attach leaves nothing behind. The
+     * the region created for it is destroyed again, so a refused attach leaves nothing behind (and a
+     * crash before the handoff is saved destroys it at the next start: {@code maker.settled}). The
      * region is created outside this object's lock: region changes take their root decoder's lock,
      * which is never waited for while holding this one.
      */
     public Handoff attachCreating(RegionMaker maker, boolean create, String memdev, Handoff.Holder holder, Lease lease,
             Object connection, Long grantTo, String accelerator) {
         String created = create ? maker.createIfNone().apply(memdev).orElse(null) : null;
+        Handoff h;
         try {
-            return attach(memdev, holder, lease, connection, grantTo, created, accelerator);
+            h = attach(memdev, holder, lease, connection, grantTo, created, accelerator);
         } catch (Refusal r) {
             if (created == null) {
                 throw r;
@@ -141,12 +143,17 @@ public final class Handoffs {
             String undone;
             try {
                 maker.destroy().accept(created);
+                maker.settled().accept(created);
                 undone = "; " + created + ", which cxld created for it, was destroyed again";
-            } catch (Refusal d) {
+            } catch (Refusal d) { // not settled: the next start destroys it
                 undone = "; destroying " + created + ", which cxld created for it, failed too: " + d.getMessage();
             }
             throw r.adding(undone);
         }
+        if (created != null) {
+            maker.settled().accept(created); // the handoff, saved, owns it now
+        }
+        return h;
     }
 
     /**

@@ -38,10 +38,21 @@ public final class Status {
      *     state ({@code Accelerators.status()}); a degraded one is also listed under {@code degraded}
      * @param service how cxld runs: its configuration files, the last reload, socket activation
      *     (an empty object when nobody said)
+     * @param interruptedCreates what became of the region creates an earlier cxld left under way,
+     *     found at start ({@code region}, {@code asked}, {@code outcome}, {@code detail}); a failed
+     *     one is also listed under {@code degraded}
      */
     public record Live(Snapshots.Stats refresh, String listener, long rescanSeconds, int subscribers, String trace,
             String adminGroup, com.fasterxml.jackson.databind.JsonNode handoffs,
-            com.fasterxml.jackson.databind.JsonNode accelerators, com.fasterxml.jackson.databind.JsonNode service) {
+            com.fasterxml.jackson.databind.JsonNode accelerators, com.fasterxml.jackson.databind.JsonNode service,
+            com.fasterxml.jackson.databind.JsonNode interruptedCreates) {
+        public Live(Snapshots.Stats refresh, String listener, long rescanSeconds, int subscribers, String trace,
+                String adminGroup, com.fasterxml.jackson.databind.JsonNode handoffs,
+                com.fasterxml.jackson.databind.JsonNode accelerators, com.fasterxml.jackson.databind.JsonNode service) {
+            this(refresh, listener, rescanSeconds, subscribers, trace, adminGroup, handoffs, accelerators, service,
+                    F.arrayNode());
+        }
+
         public Live(Snapshots.Stats refresh, String listener, long rescanSeconds, int subscribers, String trace,
                 String adminGroup, com.fasterxml.jackson.databind.JsonNode handoffs,
                 com.fasterxml.jackson.databind.JsonNode accelerators) {
@@ -82,6 +93,7 @@ public final class Status {
         o.put("trace_events", live.trace());
         o.set("handoffs", live.handoffs());
         o.set("accelerators", live.accelerators());
+        o.set("interrupted_creates", live.interruptedCreates());
 
         ObjectNode counts = o.putObject("counts");
         counts.put("buses", t.ports().stream().filter(p -> p.kind() == PortKind.ROOT).count());
@@ -120,6 +132,13 @@ public final class Status {
         }
         for (com.fasterxml.jackson.databind.JsonNode p : live.handoffs().path("state_problems")) {
             degraded(degraded, "state", List.of(p.asText()));
+        }
+        for (com.fasterxml.jackson.databind.JsonNode c : live.interruptedCreates()) {
+            if ("failed".equals(c.path("outcome").asText())) {
+                degraded(degraded, c.has("region") ? c.get("region").asText() : "state", List.of(
+                        (c.has("asked") ? c.get("asked").asText() + " under way when cxld stopped: " : "")
+                                + c.path("detail").asText()));
+            }
         }
         ArrayNode errors = o.putArray("errors");
         t.errors().forEach(errors::add);

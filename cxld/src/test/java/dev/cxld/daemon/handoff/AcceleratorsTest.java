@@ -43,10 +43,11 @@ class AcceleratorsTest {
     final List<Accelerators> started = new ArrayList<>();
     final List<String> created = new ArrayList<>();
     final List<String> destroyed = new ArrayList<>();
+    final List<String> settled = new ArrayList<>();
     final RegionMaker maker = new RegionMaker(m -> {
         created.add(m);
         return Optional.of("region0");
-    }, destroyed::add);
+    }, destroyed::add, settled::add);
 
     @AfterEach
     void stop() {
@@ -220,6 +221,7 @@ class AcceleratorsTest {
             a.evaluate(snapshots.fresh());
             assertThat(created).containsExactly("mem0");
             assertThat(destroyed).containsExactly("region0");
+            assertThat(settled).as("the create is over once its region is destroyed again").containsExactly("region0");
             assertThat(hs.active()).isEmpty();
         }
     }
@@ -230,7 +232,7 @@ class AcceleratorsTest {
         AcceleratorRule create = new AcceleratorRule("accel0", "cxld.conf:1", 0x100L, null, "rt", true, null, null);
         RegionMaker broken = new RegionMaker(m -> {
             throw new java.io.UncheckedIOException(new java.io.IOException("decoder0.0/create_ram_region vanished"));
-        }, destroyed::add);
+        }, destroyed::add, settled::add);
         Accelerators a = new Accelerators(List.of(create), handoffs(), snapshots, bus, broken, m -> QEMU, CXLD);
         started.add(a);
         a.start(); // does not throw: the daemon starts

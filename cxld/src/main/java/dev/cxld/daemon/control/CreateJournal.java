@@ -1,0 +1,157 @@
+package dev.cxld.daemon.control;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.cxld.daemon.handoff.StateFiles;
+import dev.cxld.protocol.Json;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The region creates under way, on disk: {@code STATE_DIR/creates.json}. An entry is written
+ * (durably, before the kernel is asked for the region) once the region's name is known, and
+ * removed when the create is done or undone; for a region made for a handoff, only once the
+ * handoff is saved or refused. What is left at start is a create cxld did not finish: it is
+ * finished or rolled back then ({@link RegionControl#recover}). The file is kept as every state
+ * file is ({@link StateFiles}); no file means no create is under way.
+ */
+public final class CreateJournal {
+    static final String FILE = "creates.json";
+    static final int VERSION = 1;
+
+    /**
+     * One create under way.
+     *
+     * @param region the region's name, as the root decoder gave it
+     * @param root the root decoder it is made under
+     * @param type ram or pmem
+     * @param decoders the endpoint decoders it was to take, in target order
+     * @param forHandoff the memdev whose attach-region --create made it; null: create-region
+     * @param started when (ISO-8601)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Entry(String region, String root, String type, List<String> decoders, String forHandoff, String started) {
+        public Entry {
+            decoders = List.copyOf(decoders == null ? List.of() : decoders);
+        }
+
+        /** What was asked, for the log and status. */
+        public String asked() {
+            return forHandoff != null ? "attach-region --create of " + forHandoff : "create-region";
+        }
+    }
+
+    /** The file's content. */
+    record State(int version, List<Entry> creates) {
+        State {
+            creates = List.copyOf(creates == null ? List.of() : creates);
+        }
+    }
+
+    private final StateFiles files;
+    private final List<Entry> entries = new ArrayList<>();
+    /** Why the file on disk could not be read (kept untouched; creates refused); null: it could. */
+    private String unreadable;
+
+    /** A journal in {@code stateDir}; null: none (nothing is recorded, nothing is recovered). */
+    public CreateJournal(Path stateDir) {
+        this.files = stateDir == null ? null : new StateFiles(stateDir);
+    }
+
+    /** For callers that keep no state: creates are not recorded, and none is recovered. */
+    public static CreateJournal none() {
+        return new CreateJournal(null);
+    }
+
+    public Optional<Path> file() {
+        return files == null ? Optional.empty() : Optional.of(files.dir().resolve(FILE));
+    }
+
+    /**
+     * The creates left under way by an earlier cxld (read once, at start). A file that cannot be
+     * read as a journal is kept as it is and gives none; creates are refused until it is repaired
+     * or removed ({@link #problem}), as they would overwrite it.
+     */
+    public synchronized List<Entry> load() throws IOException {
+        entries.clear();
+        unreadable = null;
+        if (files == null) {
+            return List.of();
+        }
+        Optional<Path> f = files.existing(FILE);
+        if (f.isEmpty()) {
+            return List.of();
+        }
+        State s;
+        try {
+            s = Json.mapper().readValue(f.get().toFile(), State.class);
+            if (s == null) {
+                throw new IOException("it is empty or null");
+            }
+        } catch (IOException e) {
+            unreadable = f.get() + ": not a create journal cxld can read (" + e.getMessage().lines().findFirst()
+                    .orElse("") + "); creates it may hold were not recovered, and region creates are refused until it"
+                    + " is repaired or removed";
+            return List.of();
+        }
+        if (s.version() != VERSION) {
+            unreadable = f.get() + ": journal version " + s.version() + ", this cxld reads version " + VERSION
+                    + "; region creates are refused until it is removed";
+            return List.of();
+        }
+        entries.addAll(s.creates());
+        return List.copyOf(entries);
+    }
+
+    /** Records {@code e} durably; a failure means the create must not start. */
+    public synchronized void begin(Entry e) throws IOException {
+        if (files == null) {
+            return;
+        }
+        if (unreadable != null) {
+            throw new IOException(unreadable);
+        }
+        entries.removeIf(x -> x.region().equals(e.region()));
+        entries.add(e);
+        try {
+            save();
+        } catch (IOException failure) {
+            entries.remove(e);
+            throw failure;
+        }
+    }
+
+    /** The create of {@code region} is done or undone; false when that could not be saved (it is kept, and recovered at start). */
+    public synchronized boolean end(String region) {
+        if (files == null || !entries.removeIf(x -> x.region().equals(region))) {
+            return true;
+        }
+        try {
+            save();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Why the journal on disk could not be read at start; null when it could. */
+    public synchronized String problem() {
+        return unreadable;
+    }
+
+    /** The entries this cxld holds now. */
+    public synchronized List<Entry> entries() {
+        return List.copyOf(entries);
+    }
+
+    private void save() throws IOException {
+        if (entries.isEmpty()) {
+            files.remove(FILE);
+        } else {
+            files.replace(FILE, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(
+                    new State(VERSION, entries)));
+        }
+    }
+}
