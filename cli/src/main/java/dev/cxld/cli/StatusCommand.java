@@ -84,10 +84,10 @@ public final class StatusCommand implements Callable<Integer> {
                         + m.path("state").asText() + (m.has("reason") ? ": " + m.path("reason").asText() : "")});
             }
         }
-        for (com.fasterxml.jackson.databind.JsonNode c : s.path("interrupted_creates")) {
-            rows.add(new String[] {"interrupted create", (c.has("region") ? c.get("region").asText() + " ("
-                    + c.path("asked").asText() + "): " : "") + c.path("outcome").asText() + ", "
-                    + c.path("detail").asText()});
+        for (com.fasterxml.jackson.databind.JsonNode ic : s.path("interrupted_creates")) {
+            rows.add(new String[] {"interrupted create", (ic.has("region") ? ic.get("region").asText() + " ("
+                    + ic.path("asked").asText() + "): " : "") + ic.path("outcome").asText() + ", "
+                    + ic.path("detail").asText()});
         }
         for (com.fasterxml.jackson.databind.JsonNode g : s.path("degraded")) {
             rows.add(new String[] {"degraded", g.path("object").asText() + ": " + String.join("; ",

@@ -1,0 +1,162 @@
+package dev.cxld.vm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cxld.protocol.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The reliability suite's crash, race and fault cases on the real kernel (ram1), where the
+ * kernel's behaviour matters (test/vm/guest/crash.py):
+ * <ul>
+ * <li>cxld killed with SIGKILL at moments spread over create-region, and over attach-region
+ * --create, then started again: no region is left half-made (every region the kernel has is
+ * committed and enabled, no decoder keeps DPA without a region), a create under way is finished
+ * or rolled back at start and said so in status, an acknowledged create or attach is there, and a
+ * region made for an attach exists if and only if a handoff holds it;</li>
+ * <li>the memdev unbound from cxl_mem at moments spread over an attach-region: one outcome per
+ * request, an acknowledged handoff released (revoked) exactly once, none left active on a memdev
+ * that is gone, cxld serving;</li>
+ * <li>uevents flooded while cxld is stopped until the kernel drops some (ENOBUFS): cxld rescans
+ * and lists the region made meanwhile;</li>
+ * <li>the state directory's filesystem full (ENOSPC), then read-only: changes refused with the
+ * reason and nothing half-done, status degraded until a save succeeds, an acknowledged handoff
+ * kept across a restart.</li>
+ * </ul>
+ * The rounds are {@code -Dcxld.crash.vm.rounds=CREATE,ATTACH,UNBIND} (default 20,12,6).
+ */
+class CrashVmIT {
+    static final String[] ROUNDS = System.getProperty("cxld.crash.vm.rounds", "20,12,6").split(",");
+    static final Set<String> RECOVERED = Set.of("finished", "rolled back", "nothing to undo");
+
+    @TempDir Path out;
+
+    @Test
+    void onTheRealKernelNothingIsLeftHalfMadeAndNothingAcknowledgedIsLost() throws Exception {
+        GuestVm.Result r = GuestVm.run("ram1", 1500, out, "test/vm/guest/crash.sh", ROUNDS);
+        String log = Files.exists(out.resolve("cxld.log")) ? Files.readString(out.resolve("cxld.log")) : "(no log)";
+        assertThat(r.exitCode()).as(r + log).isZero();
+        JsonNode report = Json.mapper().readTree(out.resolve("crash.json").toFile());
+        Map<String, Integer> outcomes = new TreeMap<>();
+
+        int round = 0;
+        for (JsonNode k : report.at("/create/rounds")) {
+            String at = "create-region killed after " + k.get("delay") + " s (round " + round++ + "): " + k;
+            JsonNode regions = k.at("/facts/regions");
+            wholeOrNothing(at, k);
+            assertThat(k.get("active")).as(at).isEmpty();
+            if (k.path("answer").path("ok").asBoolean()) {
+                assertThat(regions.size()).as(at + ": acknowledged, so it is there").isEqualTo(1);
+            }
+            recoveries(at, k, regions, outcomes);
+        }
+        round = 0;
+        for (JsonNode k : report.at("/attach/rounds")) {
+            String at = "attach-region --create killed after " + k.get("delay") + " s (round " + round++ + "): " + k;
+            JsonNode regions = k.at("/facts/regions");
+            wholeOrNothing(at, k);
+            assertThat(k.get("active").size()).as(at + ": a region if and only if a handoff holds it")
+                    .isEqualTo(regions.size());
+            if (regions.size() == 1) {
+                assertThat(k.at("/active/0/region").asText()).as(at).isEqualTo(regions.fieldNames().next());
+                assertThat(k.at("/active/0/created_region").asBoolean()).as(at).isTrue();
+            }
+            if (k.path("answer").path("ok").asBoolean()) {
+                assertThat(k.get("active").size()).as(at + ": acknowledged, so it is there").isEqualTo(1);
+            }
+            recoveries(at, k, regions, outcomes);
+        }
+        assertThat(outcomes.values().stream().mapToInt(Integer::intValue).sum())
+                .as("some kills landed while a create was under way: " + outcomes).isPositive();
+
+        round = 0;
+        int revoked = 0;
+        int acknowledged = 0;
+        for (JsonNode u : report.at("/unbind/rounds")) {
+            String at = "mem unbound after " + u.get("delay") + " s of an attach (round " + round++ + "): " + u;
+            JsonNode answer = u.get("answer");
+            assertThat(answer.isObject()).as(at + ": one answer").isTrue();
+            if (!answer.get("ok").asBoolean()) {
+                assertThat(answer.at("/error/code").asText()).as(at).isNotEqualTo("INTERNAL");
+            } else {
+                acknowledged++;
+            }
+            assertThat(u.get("active")).as(at + ": nothing handed off on a memdev that is gone").isEmpty();
+            assertThat(u.get("revoked").asInt() - revoked).as(at + ": an acknowledged handoff released exactly once")
+                    .isEqualTo(answer.get("ok").asBoolean() ? 1 : 0);
+            revoked = u.get("revoked").asInt();
+            assertThat(u.get("served_after").asBoolean()).as(at).isTrue();
+        }
+
+        JsonNode o = report.get("overrun");
+        assertThat(o.get("dropped").asLong()).as("the kernel dropped uevents for cxld: " + o).isPositive();
+        assertThat(o.get("overruns_logged").asInt()).as("cxld saw ENOBUFS: " + o).isPositive();
+        assertThat(o.at("/after/full_rescans").asInt()).as("and rescanned: " + o)
+                .isGreaterThan(o.at("/before/full_rescans").asInt());
+        assertThat(o.get("listed").toString()).as("the region made meanwhile is listed").contains(o.get("region").asText());
+
+        JsonNode f = report.get("full");
+        assertThat(f.at("/attach_full/error/code").asText()).isEqualTo("UNAVAILABLE");
+        assertThat(f.at("/attach_full/error/message").asText()).endsWith("nothing was handed off");
+        assertThat(f.at("/status_full/handoffs/active")).isEmpty();
+        assertThat(f.at("/status_full/degraded").toString()).contains("No space left on device");
+        assertThat(f.at("/create_full/error/code").asText()).isEqualTo("UNAVAILABLE");
+        assertThat(f.at("/create_full/error/message").asText()).contains("No space left on device")
+                .endsWith("nothing was written");
+        assertThat(f.get("regions_after_create_full")).as("nothing was written").isEmpty();
+        assertThat(f.at("/create_freed/ok").asBoolean()).as(f.get("create_freed").toString()).isTrue();
+        assertThat(f.at("/attach_freed/ok").asBoolean()).as(f.get("attach_freed").toString()).isTrue();
+        assertThat(f.at("/status_freed/degraded")).as("a save succeeded").isEmpty();
+        assertThat(f.at("/detach_ro/error/code").asText()).isEqualTo("UNAVAILABLE");
+        assertThat(f.at("/detach_ro/error/message").asText()).contains("it is still handed off");
+        assertThat(f.at("/status_ro/handoffs/active")).hasSize(1);
+        assertThat(f.at("/status_ro/degraded").toString()).contains("Read-only file system");
+        assertThat(f.at("/restart/handoffs/active")).as("acknowledged and not released: kept across a restart")
+                .hasSize(1);
+        assertThat(f.at("/detach_rw/ok").asBoolean()).as(f.get("detach_rw").toString()).isTrue();
+        assertThat(f.at("/status_rw/degraded")).isEmpty();
+        assertThat(report.get("alive").asBoolean()).isTrue();
+
+        System.out.printf("CrashVmIT: %d kills during create-region, %d during attach-region --create (a request took"
+                + " %s and %s s): recovered at start %s; %d unbinds during attach (%d acknowledged, each released once);"
+                + " %d uevents written while stopped, %d dropped by the kernel, then a rescan; ENOSPC and EROFS refused"
+                + " with nothing lost%n", report.at("/create/rounds").size(), report.at("/attach/rounds").size(),
+                report.at("/create/request_seconds"), report.at("/attach/request_seconds"), outcomes,
+                report.at("/unbind/rounds").size(), acknowledged, o.get("uevents_written").asLong(), o.get("dropped").asLong());
+    }
+
+    /** Every region the kernel has is committed and enabled; no endpoint decoder keeps DPA without a region. */
+    static void wholeOrNothing(String at, JsonNode k) {
+        JsonNode regions = k.at("/facts/regions");
+        assertThat(regions.size()).as(at).isLessThanOrEqualTo(1);
+        regions.properties().forEach(e -> {
+            assertThat(e.getValue().get("commit").asText()).as(at + ": " + e.getKey() + " committed").isEqualTo("1");
+            assertThat(e.getValue().get("bound").asBoolean()).as(at + ": " + e.getKey() + " enabled").isTrue();
+        });
+        k.at("/facts/decoders").properties().forEach(e -> {
+            if (e.getValue().get("dpa_size").asLong() > 0) {
+                assertThat(e.getValue().get("region").asText()).as(at + ": " + e.getKey() + " has DPA, so a region")
+                        .isNotEmpty();
+            }
+        });
+        assertThat(k.get("degraded")).as(at).isEmpty();
+    }
+
+    /** What status says of the create under way, if one was: ended at start, as the kernel shows. */
+    static void recoveries(String at, JsonNode k, JsonNode regions, Map<String, Integer> outcomes) {
+        assertThat(k.get("interrupted").size()).as(at).isLessThanOrEqualTo(1);
+        for (JsonNode c : k.get("interrupted")) {
+            String outcome = c.get("outcome").asText();
+            assertThat(outcome).as(at).isIn(RECOVERED);
+            assertThat(regions.size()).as(at + ": " + outcome).isEqualTo(outcome.equals("finished") ? 1 : 0);
+            outcomes.merge(outcome, 1, Integer::sum);
+        }
+    }
+}
