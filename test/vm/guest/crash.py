@@ -2,7 +2,7 @@
 # kernel. cxld runs in the background (its log appended to OUT/cxld.log); requests go over its
 # socket from here, so no JVM starts per request. What each case saw goes to OUT/crash.json as one
 # object per case with one record per round; the Java side checks them.
-#   python3 crash.py OUT MEMDEV CREATE_KILLS ATTACH_KILLS UNBIND_ROUNDS
+#   python3 crash.py OUT MEMDEV CREATE_KILLS ATTACH_KILLS UNBIND_ROUNDS RACE_ROUNDS
 #
 # create:  SIGKILL at spread moments of create-region, then a restart: the create is finished or
 #          rolled back at start (status.interrupted_creates), never left half-made
@@ -10,6 +10,8 @@
 #          handoff holds it
 # unbind:  the memdev unbound from cxl_mem at spread moments of an attach-region: one outcome,
 #          released once, cxld serving
+# race:    16 clients at once attaching, detaching, destroying and disabling one region, then 6
+#          detaches at once: one winner at a time, the kernel's state what the answers say
 # overrun: uevents flooded while cxld is stopped (SIGSTOP) until its netlink buffer overruns
 #          (ENOBUFS), a region made meanwhile: cxld rescans and lists it
 # full:    the state directory on a tiny tmpfs, filled (ENOSPC), then read-only: changes refused
@@ -17,7 +19,7 @@
 import json, os, random, signal, socket, subprocess, sys, threading, time
 
 OUT, MEMDEV = sys.argv[1], sys.argv[2]
-CREATE_KILLS, ATTACH_KILLS, UNBIND_ROUNDS = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+CREATE_KILLS, ATTACH_KILLS, UNBIND_ROUNDS, RACE_ROUNDS = (int(a) for a in sys.argv[3:7])
 SOCK = "/tmp/cxld.sock"
 DEV = "/sys/bus/cxl/devices"
 LOG = open(os.path.join(OUT, "cxld.log"), "ab")
@@ -190,6 +192,46 @@ def unbind_loop(rounds_wanted):
     return {"request_seconds": round(d, 4), "rounds": rounds}
 
 
+def race(rounds_wanted):
+    """16 clients at once on one fresh region: 8 attach, 4 detach, 2 destroy it, 2 disable it; then 6 detaches at once."""
+    rounds = []
+    for i in range(rounds_wanted):
+        mark("race round %d" % i)
+        region = ok("create-region", {"type": "ram", "memdevs": [MEMDEV]})["region"]
+        ops = [("attach-region", {"memdev": MEMDEV})] * 8 + [("detach-region", {"target": MEMDEV})] * 4 \
+            + [("destroy-region", {"region": region, "force": True})] * 2 + [("disable-region", {"region": region})] * 2
+        rng.shuffle(ops)
+        r = {"region": region, "ops": [o[0] for o in ops], "answers": at_once(ops)}
+        st = ok("status")
+        r["active"], r["revoked"], r["facts"] = st["handoffs"]["active"], len(st["handoffs"]["revoked"]), facts()
+        r["detaches"] = at_once([("detach-region", {"target": MEMDEV})] * 6)
+        st = ok("status")
+        r["active_after"], r["revoked_after"], r["facts_after"] = st["handoffs"]["active"], \
+            len(st["handoffs"]["revoked"]), facts()
+        rounds.append(r)
+        cleanup()
+    return {"rounds": rounds}
+
+
+def at_once(ops):
+    """Each request on its own connection, all released together; their answers in order."""
+    barrier = threading.Barrier(len(ops))
+    answers = [None] * len(ops)
+
+    def go(j):
+        barrier.wait()
+        a = call(*ops[j])
+        answers[j] = {"ok": a.get("ok"), "code": a.get("error", {}).get("code"),
+                      "message": a.get("error", {}).get("message")}
+
+    threads = [threading.Thread(target=go, args=(j,)) for j in range(len(ops))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    return answers
+
+
 def overrun():
     before = ok("status")["refresh"]
     logged = log_count("netlink receive buffer overrun")
@@ -283,6 +325,7 @@ cleanup()
 report["create"] = kill_loop("create", CREATE_KILLS, "create-region", {"type": "ram", "memdevs": [MEMDEV]}, cleanup)
 report["attach"] = kill_loop("attach", ATTACH_KILLS, "attach-region", {"memdev": MEMDEV, "create": True}, cleanup)
 report["unbind"] = unbind_loop(UNBIND_ROUNDS)
+report["race"] = race(RACE_ROUNDS)
 report["overrun"] = overrun()
 cleanup()
 report["full"] = full()

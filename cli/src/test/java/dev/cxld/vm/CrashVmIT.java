@@ -29,11 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
  * <li>the state directory's filesystem full (ENOSPC), then read-only: changes refused with the
  * reason and nothing half-done, status degraded until a save succeeds, an acknowledged handoff
  * kept across a restart.</li>
+ * <li>16 clients at once attaching, detaching, destroying and disabling one region, then 6 detaches
+ * at once: every handoff made is active or was detached once, the region is destroyed at most once
+ * and never while held, nothing is revoked;</li>
  * </ul>
- * The rounds are {@code -Dcxld.crash.vm.rounds=CREATE,ATTACH,UNBIND} (default 20,12,6).
+ * The rounds are {@code -Dcxld.crash.vm.rounds=CREATE,ATTACH,UNBIND,RACE} (default 20,12,6,8).
  */
 class CrashVmIT {
-    static final String[] ROUNDS = System.getProperty("cxld.crash.vm.rounds", "20,12,6").split(",");
+    static final String[] ROUNDS = System.getProperty("cxld.crash.vm.rounds", "20,12,6,8").split(",");
     static final Set<String> RECOVERED = Set.of("finished", "rolled back", "nothing to undo");
 
     @TempDir Path out;
@@ -95,6 +98,50 @@ class CrashVmIT {
             assertThat(u.get("served_after").asBoolean()).as(at).isTrue();
         }
 
+        int raced = 0;
+        int attachWins = 0;
+        round = 0;
+        JsonNode races = report.at("/race/rounds");
+        int revokedBefore = races.path(0).path("revoked").asInt();
+        for (JsonNode x : races) {
+            String at = "race round " + round++ + ": " + x;
+            String region = x.get("region").asText();
+            Map<String, Integer> wins = new TreeMap<>();
+            for (int i = 0; i < x.get("ops").size(); i++) {
+                JsonNode a = x.get("answers").get(i);
+                assertThat(a.isObject()).as(at + ": one answer each").isTrue();
+                assertThat(a.path("code").asText()).as(at).isNotEqualTo("INTERNAL");
+                if (a.get("ok").asBoolean()) {
+                    wins.merge(x.get("ops").get(i).asText(), 1, Integer::sum);
+                }
+                raced++;
+            }
+            int attached = wins.getOrDefault("attach-region", 0);
+            attachWins += attached;
+            assertThat(attached - wins.getOrDefault("detach-region", 0)).as(at + ": " + wins + ": every handoff made"
+                    + " is active or was detached once").isEqualTo(x.get("active").size());
+            assertThat(x.get("active").size()).as(at).isLessThanOrEqualTo(1);
+            assertThat(wins.getOrDefault("destroy-region", 0)).as(at + ": destroyed at most once").isLessThanOrEqualTo(1);
+            assertThat(x.at("/facts/regions").has(region)).as(at + ": the region is there unless destroyed")
+                    .isEqualTo(wins.getOrDefault("destroy-region", 0) == 0);
+            if (x.get("active").size() == 1) {
+                assertThat(x.at("/facts/regions/" + region + "/commit").asText()).as(at + ": a held region stays committed")
+                        .isEqualTo("1");
+            }
+            assertThat(x.get("revoked").asInt()).as(at + ": nothing revoked").isEqualTo(revokedBefore);
+            long detached = 0;
+            for (JsonNode d : x.get("detaches")) {
+                assertThat(d.get("ok").asBoolean() || d.get("code").asText().equals("NOT_FOUND")).as(at).isTrue();
+                detached += d.get("ok").asBoolean() ? 1 : 0;
+            }
+            assertThat(detached).as(at + ": six detaches at once end a handoff once").isEqualTo(x.get("active").size());
+            assertThat(x.get("active_after")).as(at).isEmpty();
+            assertThat(x.get("revoked_after").asInt()).as(at).isEqualTo(revokedBefore);
+            assertThat(x.at("/facts_after/regions").has(region)).as(at + ": a detach leaves a region cxld did not"
+                    + " create for the handoff").isEqualTo(x.at("/facts/regions").has(region));
+        }
+        assertThat(races.size()).isPositive();
+
         JsonNode o = report.get("overrun");
         assertThat(o.get("dropped").asLong()).as("the kernel dropped uevents for cxld: " + o).isPositive();
         assertThat(o.get("overruns_logged").asInt()).as("cxld saw ENOBUFS: " + o).isPositive();
@@ -126,10 +173,12 @@ class CrashVmIT {
 
         System.out.printf("CrashVmIT: %d kills during create-region, %d during attach-region --create (a request took"
                 + " %s and %s s): recovered at start %s; %d unbinds during attach (%d acknowledged, each released once);"
-                + " %d uevents written while stopped, %d dropped by the kernel, then a rescan; ENOSPC and EROFS refused"
-                + " with nothing lost%n", report.at("/create/rounds").size(), report.at("/attach/rounds").size(),
+                + " %d racing requests in %d rounds (%d attaches won, one at a time); %d uevents written while stopped,"
+                + " %d dropped by the kernel, then a rescan; ENOSPC and EROFS refused with nothing lost%n",
+                report.at("/create/rounds").size(), report.at("/attach/rounds").size(),
                 report.at("/create/request_seconds"), report.at("/attach/request_seconds"), outcomes,
-                report.at("/unbind/rounds").size(), acknowledged, o.get("uevents_written").asLong(), o.get("dropped").asLong());
+                report.at("/unbind/rounds").size(), acknowledged, raced, races.size(), attachWins,
+                o.get("uevents_written").asLong(), o.get("dropped").asLong());
     }
 
     /** Every region the kernel has is committed and enabled; no endpoint decoder keeps DPA without a region. */
