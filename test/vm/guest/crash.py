@@ -2,12 +2,13 @@
 # kernel. cxld runs in the background (its log appended to OUT/cxld.log); requests go over its
 # socket from here, so no JVM starts per request. What each case saw goes to OUT/crash.json as one
 # object per case with one record per round; the Java side checks them.
-#   python3 crash.py OUT MEMDEV CREATE_KILLS ATTACH_KILLS UNBIND_ROUNDS RACE_ROUNDS
+#   python3 crash.py OUT MEMDEV CREATE_KILLS ATTACH_KILLS DESTROY_KILLS UNBIND_ROUNDS RACE_ROUNDS
 #
 # create:  SIGKILL at spread moments of create-region, then a restart: the create is finished or
-#          rolled back at start (status.interrupted_creates), never left half-made
+#          rolled back at start (status.interrupted_changes), never left half-made
 # attach:  the same for attach-region --create: a region exists afterwards if and only if a
 #          handoff holds it
+# destroy: the same for destroy-region: the region is whole or gone, never half torn down
 # unbind:  the memdev unbound from cxl_mem at spread moments of an attach-region: one outcome,
 #          released once, cxld serving
 # race:    16 clients at once attaching, detaching, destroying and disabling one region, then 6
@@ -19,7 +20,7 @@
 import json, os, random, signal, socket, subprocess, sys, threading, time
 
 OUT, MEMDEV = sys.argv[1], sys.argv[2]
-CREATE_KILLS, ATTACH_KILLS, UNBIND_ROUNDS, RACE_ROUNDS = (int(a) for a in sys.argv[3:7])
+CREATE_KILLS, ATTACH_KILLS, DESTROY_KILLS, UNBIND_ROUNDS, RACE_ROUNDS = (int(a) for a in sys.argv[3:8])
 SOCK = "/tmp/cxld.sock"
 DEV = "/sys/bus/cxl/devices"
 LOG = open(os.path.join(OUT, "cxld.log"), "ab")
@@ -138,22 +139,24 @@ def timed(op, args):
     return time.time() - t, a
 
 
-def kill_loop(name, kills, op, args, undo):
-    """SIGKILL at moments spread over what one request takes, a restart after each."""
-    d, a = timed(op, args)
+def kill_loop(name, kills, op, args, undo, prepare=lambda: None):
+    """SIGKILL at moments spread over what one request takes, a restart after each; prepare() makes
+    what the request needs, args(what it made) are the request's arguments."""
+    d, a = timed(op, args(prepare()))
     if not a.get("ok"):
         raise SystemExit("%s: %s" % (op, a))
     undo()
     rounds = []
     for i in range(kills):
+        made = prepare()
         delay = d * 1.2 * (i + rng.random()) / kills
         mark("%s kill %d after %.3f s" % (name, i, delay))
-        p = Pending(op, args)
+        p = Pending(op, args(made))
         time.sleep(delay)
         kill()
         answer = p.join(5)
         st = start()
-        rounds.append({"delay": round(delay, 4), "answer": answer, "interrupted": st["interrupted_creates"],
+        rounds.append({"delay": round(delay, 4), "answer": answer, "interrupted": st["interrupted_changes"],
                        "active": st["handoffs"]["active"], "degraded": st["degraded"], "facts": facts()})
         cleanup()
     return {"request_seconds": round(d, 4), "rounds": rounds}
@@ -322,8 +325,12 @@ def full():
 report = {}
 start()
 cleanup()
-report["create"] = kill_loop("create", CREATE_KILLS, "create-region", {"type": "ram", "memdevs": [MEMDEV]}, cleanup)
-report["attach"] = kill_loop("attach", ATTACH_KILLS, "attach-region", {"memdev": MEMDEV, "create": True}, cleanup)
+report["create"] = kill_loop("create", CREATE_KILLS, "create-region", lambda _: {"type": "ram", "memdevs": [MEMDEV]},
+                             cleanup)
+report["attach"] = kill_loop("attach", ATTACH_KILLS, "attach-region", lambda _: {"memdev": MEMDEV, "create": True},
+                             cleanup)
+report["destroy"] = kill_loop("destroy", DESTROY_KILLS, "destroy-region", lambda r: {"region": r, "force": True},
+                              cleanup, lambda: ok("create-region", {"type": "ram", "memdevs": [MEMDEV]})["region"])
 report["unbind"] = unbind_loop(UNBIND_ROUNDS)
 report["race"] = race(RACE_ROUNDS)
 report["overrun"] = overrun()

@@ -84,7 +84,7 @@ public final class StatusCommand implements Callable<Integer> {
                         + m.path("state").asText() + (m.has("reason") ? ": " + m.path("reason").asText() : "")});
             }
         }
-        for (com.fasterxml.jackson.databind.JsonNode ic : s.path("interrupted_creates")) {
+        for (com.fasterxml.jackson.databind.JsonNode ic : s.path("interrupted_changes")) {
             rows.add(new String[] {"interrupted create", (ic.has("region") ? ic.get("region").asText() + " ("
                     + ic.path("asked").asText() + "): " : "") + ic.path("outcome").asText() + ", "
                     + ic.path("detail").asText()});

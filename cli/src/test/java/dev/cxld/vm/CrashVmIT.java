@@ -16,11 +16,12 @@ import org.junit.jupiter.api.io.TempDir;
  * The reliability suite's crash, race and fault cases on the real kernel (ram1), where the
  * kernel's behaviour matters (test/vm/guest/crash.py):
  * <ul>
- * <li>cxld killed with SIGKILL at moments spread over create-region, and over attach-region
- * --create, then started again: no region is left half-made (every region the kernel has is
- * committed and enabled, no decoder keeps DPA without a region), a create under way is finished
- * or rolled back at start and said so in status, an acknowledged create or attach is there, and a
- * region made for an attach exists if and only if a handoff holds it;</li>
+ * <li>cxld killed with SIGKILL at moments spread over create-region, attach-region --create and
+ * destroy-region, then started again: no region is left half-made or half torn down (every region
+ * the kernel has is committed and enabled, no decoder keeps DPA without a region), a change under
+ * way is finished or rolled back at start and said so in status, an acknowledged create or attach
+ * is there and an acknowledged destroy is not, and a region made for an attach exists if and only
+ * if a handoff holds it;</li>
  * <li>the memdev unbound from cxl_mem at moments spread over an attach-region: one outcome per
  * request, an acknowledged handoff released (revoked) exactly once, none left active on a memdev
  * that is gone, cxld serving;</li>
@@ -33,10 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
  * at once: every handoff made is active or was detached once, the region is destroyed at most once
  * and never while held, nothing is revoked;</li>
  * </ul>
- * The rounds are {@code -Dcxld.crash.vm.rounds=CREATE,ATTACH,UNBIND,RACE} (default 20,12,6,8).
+ * The rounds are {@code -Dcxld.crash.vm.rounds=CREATE,ATTACH,DESTROY,UNBIND,RACE} (default
+ * 16,12,12,6,8).
  */
 class CrashVmIT {
-    static final String[] ROUNDS = System.getProperty("cxld.crash.vm.rounds", "20,12,6,8").split(",");
+    static final String[] ROUNDS = System.getProperty("cxld.crash.vm.rounds", "16,12,12,6,8").split(",");
     static final Set<String> RECOVERED = Set.of("finished", "rolled back", "nothing to undo");
 
     @TempDir Path out;
@@ -58,7 +60,7 @@ class CrashVmIT {
             if (k.path("answer").path("ok").asBoolean()) {
                 assertThat(regions.size()).as(at + ": acknowledged, so it is there").isEqualTo(1);
             }
-            recoveries(at, k, regions, outcomes);
+            recoveries(at, k, regions, 1, outcomes);
         }
         round = 0;
         for (JsonNode k : report.at("/attach/rounds")) {
@@ -74,7 +76,18 @@ class CrashVmIT {
             if (k.path("answer").path("ok").asBoolean()) {
                 assertThat(k.get("active").size()).as(at + ": acknowledged, so it is there").isEqualTo(1);
             }
-            recoveries(at, k, regions, outcomes);
+            recoveries(at, k, regions, 1, outcomes);
+        }
+        round = 0;
+        for (JsonNode k : report.at("/destroy/rounds")) {
+            String at = "destroy-region killed after " + k.get("delay") + " s (round " + round++ + "): " + k;
+            JsonNode regions = k.at("/facts/regions");
+            wholeOrNothing(at, k);
+            assertThat(k.get("active")).as(at).isEmpty();
+            if (k.path("answer").path("ok").asBoolean()) {
+                assertThat(regions.size()).as(at + ": acknowledged, so it is gone").isZero();
+            }
+            recoveries(at, k, regions, 0, outcomes);
         }
         assertThat(outcomes.values().stream().mapToInt(Integer::intValue).sum())
                 .as("some kills landed while a create was under way: " + outcomes).isPositive();
@@ -171,12 +184,13 @@ class CrashVmIT {
         assertThat(f.at("/status_rw/degraded")).isEmpty();
         assertThat(report.get("alive").asBoolean()).isTrue();
 
-        System.out.printf("CrashVmIT: %d kills during create-region, %d during attach-region --create (a request took"
-                + " %s and %s s): recovered at start %s; %d unbinds during attach (%d acknowledged, each released once);"
+        System.out.printf("CrashVmIT: %d kills during create-region, %d during attach-region --create, %d during"
+                + " destroy-region (a request took %s, %s and %s s): ended at start %s; %d unbinds during attach (%d acknowledged, each released once);"
                 + " %d racing requests in %d rounds (%d attaches won, one at a time); %d uevents written while stopped,"
                 + " %d dropped by the kernel, then a rescan; ENOSPC and EROFS refused with nothing lost%n",
-                report.at("/create/rounds").size(), report.at("/attach/rounds").size(),
-                report.at("/create/request_seconds"), report.at("/attach/request_seconds"), outcomes,
+                report.at("/create/rounds").size(), report.at("/attach/rounds").size(), report.at("/destroy/rounds").size(),
+                report.at("/create/request_seconds"), report.at("/attach/request_seconds"),
+                report.at("/destroy/request_seconds"), outcomes,
                 report.at("/unbind/rounds").size(), acknowledged, raced, races.size(), attachWins,
                 o.get("uevents_written").asLong(), o.get("dropped").asLong());
     }
@@ -198,14 +212,17 @@ class CrashVmIT {
         assertThat(k.get("degraded")).as(at).isEmpty();
     }
 
-    /** What status says of the create under way, if one was: ended at start, as the kernel shows. */
-    static void recoveries(String at, JsonNode k, JsonNode regions, Map<String, Integer> outcomes) {
+    /**
+     * What status says of the change under way, if one was: ended at start, as the kernel shows
+     * ({@code finished}: the region there for a create, gone for a destroy).
+     */
+    static void recoveries(String at, JsonNode k, JsonNode regions, int finished, Map<String, Integer> outcomes) {
         assertThat(k.get("interrupted").size()).as(at).isLessThanOrEqualTo(1);
         for (JsonNode c : k.get("interrupted")) {
             String outcome = c.get("outcome").asText();
             assertThat(outcome).as(at).isIn(RECOVERED);
-            assertThat(regions.size()).as(at + ": " + outcome).isEqualTo(outcome.equals("finished") ? 1 : 0);
-            outcomes.merge(outcome, 1, Integer::sum);
+            assertThat(regions.size()).as(at + ": " + outcome).isEqualTo(outcome.equals("finished") ? finished : 0);
+            outcomes.merge(c.get("asked").asText().replaceAll(" of mem[0-9]+$", "") + " " + outcome, 1, Integer::sum);
         }
     }
 }

@@ -193,7 +193,7 @@ public final class Daemon implements AutoCloseable {
         // regions and handoffs know each other: a held region is not destroyed, an ended handoff
         // destroys the region cxld created for it
         java.util.concurrent.atomic.AtomicReference<Handoffs> held = new java.util.concurrent.atomic.AtomicReference<>();
-        dev.cxld.daemon.control.CreateJournal creates = new dev.cxld.daemon.control.CreateJournal(config.stateDir());
+        dev.cxld.daemon.control.RegionJournal creates = new dev.cxld.daemon.control.RegionJournal(config.stateDir());
         RegionControl regions = new RegionControl(attributes, s, (name, op) -> {
             Handoffs h = held.get();
             if (h != null) { // null while Handoffs starts: it tears down only regions no handoff holds
@@ -206,7 +206,7 @@ public final class Daemon implements AutoCloseable {
                 new HandoffFiles(config.runDir().resolve("handoffs")));
         held.set(handoffs);
         // creates a killed cxld left under way are finished or rolled back before anyone is served
-        com.fasterxml.jackson.databind.node.ArrayNode interrupted = interruptedCreates(regions.recover(
+        com.fasterxml.jackson.databind.node.ArrayNode interrupted = interruptedChanges(regions.recover(
                 region -> handoffs.active().stream().anyMatch(h -> h.region().equals(region))), creates.problem());
         Accelerators policy = new Accelerators(config.settings().accelerators(), handoffs, s, bus,
                 Dispatcher.Services.regionMaker(regions),
@@ -323,10 +323,10 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * Status's {@code interrupted_creates}: what became of the creates found under way at start,
+     * Status's {@code interrupted_changes}: what became of the creates found under way at start,
      * and the journal itself when it could not be read.
      */
-    private static com.fasterxml.jackson.databind.node.ArrayNode interruptedCreates(
+    private static com.fasterxml.jackson.databind.node.ArrayNode interruptedChanges(
             java.util.List<RegionControl.Recovery> recovered, String journalProblem) {
         com.fasterxml.jackson.databind.node.ArrayNode a = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
                 .arrayNode();

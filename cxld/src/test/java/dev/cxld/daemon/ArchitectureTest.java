@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     static final String SERVICES_CONTROL = "dev.cxld.daemon.control..";
     static final String[] SERVICES = {SERVICES_CONTROL, "dev.cxld.daemon.handoff..", "dev.cxld.daemon.mailbox..",
-        "dev.cxld.daemon.list..", "dev.cxld.daemon.events..", "dev.cxld.daemon.live..", "dev.cxld.daemon.metrics.."};
+        "dev.cxld.daemon.list..", "dev.cxld.daemon.events..", "dev.cxld.daemon.live..", "dev.cxld.daemon.metrics..",
+        "dev.cxld.daemon.state.."};
 
     static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

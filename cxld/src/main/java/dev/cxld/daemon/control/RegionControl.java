@@ -43,16 +43,16 @@ public final class RegionControl {
     private final SysfsAttributes sysfs;
     private final Snapshots snapshots;
     private final MemdevControl.Guard guard;
-    private final CreateJournal journal;
+    private final RegionJournal journal;
     private final Map<String, Object> rootLocks = new ConcurrentHashMap<>();
 
     /** Without a journal: creates are not recorded, so none killed midway is recovered (tests, one-shot tools). */
     public RegionControl(SysfsAttributes sysfs, Snapshots snapshots, MemdevControl.Guard guard) {
-        this(sysfs, snapshots, guard, CreateJournal.none());
+        this(sysfs, snapshots, guard, RegionJournal.none());
     }
 
     /** Creates recorded in {@code journal} while under way, so that {@link #recover} can end them at start. */
-    public RegionControl(SysfsAttributes sysfs, Snapshots snapshots, MemdevControl.Guard guard, CreateJournal journal) {
+    public RegionControl(SysfsAttributes sysfs, Snapshots snapshots, MemdevControl.Guard guard, RegionJournal journal) {
         this.sysfs = sysfs;
         this.snapshots = snapshots;
         this.guard = guard;
@@ -128,7 +128,7 @@ public final class RegionControl {
             Deque<Runnable> undo = new ArrayDeque<>();
             Path create = sysfs.device(root.decoder(), "create_" + q.type() + "_region");
             String name = sysfs.read(create);
-            begin(new CreateJournal.Entry(name, root.decoder(), q.type(), decoders, forHandoff,
+            begin(new RegionJournal.Entry(RegionJournal.Op.CREATE, name, root.decoder(), q.type(), decoders, forHandoff,
                     java.time.Instant.now().toString()));
             try {
                 write(create, name, "create " + name);
@@ -216,8 +216,40 @@ public final class RegionControl {
         return true;
     }
 
-    /** Tears a region down: unbind, decommit, detach targets, free DPA (highest decoder first), delete. */
+    /**
+     * destroy-region: tears a region down (unbind, decommit, detach targets, free DPA highest
+     * decoder first, delete), recorded in the journal while under way, so that a destroy killed
+     * midway is finished at the next start.
+     */
     public ObjectNode destroy(String name, boolean force) {
+        Region r = checkDestroy(name, force);
+        RegionJournal.Entry e = new RegionJournal.Entry(RegionJournal.Op.DESTROY, name, r.rootDecoder(), r.type(),
+                r.mappings().stream().map(Mapping::decoder).toList(), null, java.time.Instant.now().toString());
+        synchronized (lock(r.rootDecoder())) {
+            begin(e);
+            tearDown(r);
+            settled(name);
+        }
+        return destroyed(name);
+    }
+
+    /**
+     * Destroys (forced) a region whose create is still in the journal: an attach-region --create
+     * that was refused. A crash meanwhile is covered by that create's entry (rolled back at start).
+     */
+    public void undoCreate(String name) {
+        tearDownForced(name);
+    }
+
+    /** A forced destroy, not journaled: for a region whose journal entry is already there. */
+    private void tearDownForced(String name) {
+        Region r = checkDestroy(name, true);
+        synchronized (lock(r.rootDecoder())) {
+            tearDown(r);
+        }
+    }
+
+    private Region checkDestroy(String name, boolean force) {
         Region r = region(snapshots.fresh().topology(), name);
         guard.refuseIfHeld(name, "destroy-region");
         if (Boolean.TRUE.equals(r.locked())) {
@@ -227,25 +259,32 @@ public final class RegionControl {
         if (r.enabled() && !force) {
             throw new Refusal(ErrorCode.IN_USE, name + " is enabled: its memory may be in use; disable it first or force");
         }
-        synchronized (lock(r.rootDecoder())) {
-            if (r.enabled()) {
-                sysfs.unbind(DRIVER, name, "disable " + name);
-            }
-            if (Boolean.TRUE.equals(r.committed())) {
-                write(sysfs.device(name, "commit"), "0", "decommit " + name);
-            }
-            List<String> decoders = new ArrayList<>();
-            for (Mapping m : r.mappings()) {
-                write(sysfs.device(name, "target" + m.position()), "", "detach " + m.decoder() + " from " + name);
-                decoders.add(m.decoder());
-            }
-            decoders.sort(Comparator.comparingLong(Decoder::instanceOf).reversed());
-            for (String d : decoders) {
-                write(sysfs.device(d, "dpa_size"), "0", "free the DPA of " + d);
-            }
-            write(sysfs.device(r.rootDecoder(), "delete_region"), name, "delete " + name);
+        return r;
+    }
+
+    /** The writes of a destroy, in the kernel's order; the caller holds the root decoder's lock. */
+    private void tearDown(Region r) {
+        String name = r.region();
+        if (r.enabled()) {
+            sysfs.unbind(DRIVER, name, "disable " + name);
         }
+        if (Boolean.TRUE.equals(r.committed())) {
+            write(sysfs.device(name, "commit"), "0", "decommit " + name);
+        }
+        List<String> decoders = new ArrayList<>();
+        for (Mapping m : r.mappings()) {
+            write(sysfs.device(name, "target" + m.position()), "", "detach " + m.decoder() + " from " + name);
+            decoders.add(m.decoder());
+        }
+        decoders.sort(Comparator.comparingLong(Decoder::instanceOf).reversed());
+        for (String d : decoders) {
+            write(sysfs.device(d, "dpa_size"), "0", "free the DPA of " + d);
+        }
+        write(sysfs.device(r.rootDecoder(), "delete_region"), name, "delete " + name);
         LOG.info("destroyed {}", name);
+    }
+
+    private static ObjectNode destroyed(String name) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("region", name);
         o.put("destroyed", true);
@@ -352,13 +391,13 @@ public final class RegionControl {
     }
 
     /**
-     * What became of a create an earlier cxld left under way.
+     * What became of a create or destroy an earlier cxld left under way.
      *
      * @param region the region it was making
      * @param asked what was asked (create-region, or attach-region --create of a memdev)
      * @param outcome {@code finished}, {@code rolled back}, {@code nothing to undo}, {@code left alone}
-     *     (a region by that name that is not the one cxld was making) or {@code failed} (kept, tried
-     *     again at the next start)
+     *     (a region by that name that is not the one cxld was making or destroying) or
+     *     {@code failed} (kept, tried again at the next start)
      * @param detail what was found and done
      */
     public record Recovery(String region, String asked, String outcome, String detail) {
@@ -368,17 +407,18 @@ public final class RegionControl {
     }
 
     /**
-     * At start, before anything is served: ends each create an earlier cxld left under way. A region
-     * never made, or no longer there, has nothing to undo but DPA its decoders were given; a region by
-     * that name under another root decoder or with targets cxld did not choose is left alone (someone
-     * else made it); a region made for a handoff is kept when {@code handedOff} holds it (the handoff
-     * was saved) and destroyed otherwise (the attach was never acknowledged); a create-region that got
-     * as far as the commit is finished (enabled when it was not yet), one that did not is rolled back.
-     * A recovery the kernel refuses keeps its entry and is tried again at the next start.
+     * At start, before anything is served: ends each create and destroy an earlier cxld left under
+     * way. A region never made, or no longer there, has nothing to undo but DPA its decoders were
+     * given; a region by that name under another root decoder or with targets cxld did not choose
+     * is left alone (someone else made it); a region made for a handoff is kept when
+     * {@code handedOff} holds it (the handoff was saved) and destroyed otherwise (the attach was
+     * never acknowledged); a create-region that got as far as the commit is finished (enabled when
+     * it was not yet), one that did not is rolled back; a destroy is finished. A recovery the kernel
+     * refuses keeps its entry and is tried again at the next start.
      */
     public List<Recovery> recover(java.util.function.Predicate<String> handedOff) throws java.io.IOException {
         List<Recovery> done = new ArrayList<>();
-        for (CreateJournal.Entry e : journal.load()) {
+        for (RegionJournal.Entry e : journal.load()) {
             Recovery r;
             try {
                 r = recover(e, handedOff);
@@ -399,20 +439,21 @@ public final class RegionControl {
         return done;
     }
 
-    private Recovery recover(CreateJournal.Entry e, java.util.function.Predicate<String> handedOff) {
+    private Recovery recover(RegionJournal.Entry e, java.util.function.Predicate<String> handedOff) {
         Topology t = snapshots.fresh().topology();
         java.util.Optional<Region> found = t.region(e.region());
+        if (e.op() == RegionJournal.Op.DESTROY) {
+            return recoverDestroy(e, t, found);
+        }
         if (found.isEmpty()) {
             String freed = freeOrphanDpa(t, e);
             return new Recovery(e.region(), e.asked(), freed.isEmpty() ? "nothing to undo" : "rolled back",
                     e.region() + " was never made, or is gone" + freed);
         }
         Region r = found.get();
-        List<String> foreign = r.mappings().stream().map(Mapping::decoder).filter(d -> !e.decoders().contains(d)).toList();
-        if (!r.rootDecoder().equals(e.root()) || !foreign.isEmpty()) {
-            return new Recovery(e.region(), e.asked(), "left alone", e.region() + " is not the region cxld was making ("
-                    + (!r.rootDecoder().equals(e.root()) ? "it is under " + r.rootDecoder() + ", not " + e.root()
-                            : "it has " + String.join(", ", foreign) + ", which cxld did not choose") + ")");
+        java.util.Optional<Recovery> other = another(e, r);
+        if (other.isPresent()) {
+            return other.get();
         }
         boolean committed = Boolean.TRUE.equals(r.committed());
         if (e.forHandoff() != null) {
@@ -420,7 +461,7 @@ public final class RegionControl {
                 return new Recovery(e.region(), e.asked(), "finished", "the handoff of " + e.forHandoff() + " holds "
                         + e.region() + ": it was saved before cxld stopped");
             }
-            destroy(e.region(), true);
+            tearDownForced(e.region());
             return new Recovery(e.region(), e.asked(), "rolled back", "the attach was never acknowledged: "
                     + e.region() + " (" + (committed ? "committed" : "not committed") + ") was destroyed"
                     + freeOrphanDpa(snapshots.fresh().topology(), e));
@@ -436,16 +477,49 @@ public final class RegionControl {
             return new Recovery(e.region(), e.asked(), "finished", e.region() + " was committed and enabled");
         }
         String freed = freeOrphanDpa(t, e); // before the region's own DPA: decoders are freed highest first
-        destroy(e.region(), true);
+        tearDownForced(e.region());
         return new Recovery(e.region(), e.asked(), "rolled back", e.region() + " was not committed yet: destroyed"
                 + freed);
+    }
+
+    /**
+     * A destroy killed midway is finished: what is left of the region (commit, targets, DPA) is
+     * torn down and it is deleted.
+     */
+    private Recovery recoverDestroy(RegionJournal.Entry e, Topology t, java.util.Optional<Region> found) {
+        if (found.isEmpty()) {
+            return new Recovery(e.region(), e.asked(), "finished", e.region() + " was deleted already"
+                    + freeOrphanDpa(t, e));
+        }
+        java.util.Optional<Recovery> other = another(e, found.get());
+        if (other.isPresent()) {
+            return other.get();
+        }
+        String freed = freeOrphanDpa(t, e);
+        tearDownForced(e.region());
+        return new Recovery(e.region(), e.asked(), "finished", "what was left of " + e.region() + " ("
+                + (Boolean.TRUE.equals(found.get().committed()) ? "committed" : "decommitted") + ", "
+                + found.get().mappings().size() + " target(s)) was torn down and deleted" + freed);
+    }
+
+    /** "left alone" when {@code r} is not the region of {@code e}: under another root decoder, or with targets it did not have. */
+    private static java.util.Optional<Recovery> another(RegionJournal.Entry e, Region r) {
+        List<String> foreign = r.mappings().stream().map(Mapping::decoder).filter(d -> !e.decoders().contains(d)).toList();
+        if (r.rootDecoder().equals(e.root()) && foreign.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        String what = e.op() == RegionJournal.Op.DESTROY ? "destroying" : "making";
+        return java.util.Optional.of(new Recovery(e.region(), e.asked(), "left alone", e.region()
+                + " is not the region cxld was " + what + " (" + (!r.rootDecoder().equals(e.root()) ? "it is under "
+                        + r.rootDecoder() + ", not " + e.root() : "it has " + String.join(", ", foreign) + ", which "
+                        + (e.op() == RegionJournal.Op.DESTROY ? "it did not have" : "cxld did not choose")) + ")"));
     }
 
     /**
      * Frees the DPA given to decoders of {@code e} that no region took (a create killed between a
      * decoder's dpa_size and its target write), highest first; what it freed, as a clause.
      */
-    private String freeOrphanDpa(Topology t, CreateJournal.Entry e) {
+    private String freeOrphanDpa(Topology t, RegionJournal.Entry e) {
         List<Decoder> orphans = e.decoders().stream().map(t::decoder).flatMap(java.util.Optional::stream)
                 .filter(d -> d.region() == null && d.dpaSize() != null && d.dpaSize() > 0)
                 .sorted(Comparator.comparingLong(Decoder::instance).reversed()).toList();
@@ -457,11 +531,12 @@ public final class RegionControl {
     }
 
     /** Records a create about to start; a journal that cannot be written refuses it, before anything is written. */
-    private void begin(CreateJournal.Entry e) {
+    private void begin(RegionJournal.Entry e) {
         try {
             journal.begin(e);
         } catch (java.io.IOException failure) {
-            throw new Refusal(ErrorCode.UNAVAILABLE, e.asked() + ": cannot record the create of " + e.region() + " in "
+            throw new Refusal(ErrorCode.UNAVAILABLE, e.asked() + ": cannot record the " + (e.op() == RegionJournal.Op.DESTROY
+                    ? "destroy" : "create") + " of " + e.region() + " in "
                     + journal.file().map(Path::toString).orElse("the state directory") + " ("
                     + dev.cxld.daemon.errors.IoErrors.describe(failure) + "), so a crash could not be undone: nothing was"
                     + " written");

@@ -1,6 +1,7 @@
 package dev.cxld.daemon.handoff;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.cxld.daemon.state.StateFiles;
 import dev.cxld.protocol.Json;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -60,7 +60,7 @@ public final class Dispatcher {
 
         /** {@link #regionMaker()} of {@code regions}, for what is wired before the services are. */
         public static dev.cxld.daemon.handoff.RegionMaker regionMaker(RegionControl regions) {
-            return new dev.cxld.daemon.handoff.RegionMaker(regions::createIfNone, r -> regions.destroy(r, true),
+            return new dev.cxld.daemon.handoff.RegionMaker(regions::createIfNone, regions::undoCreate,
                     regions::settled);
         }
     }

@@ -38,14 +38,14 @@ public final class Status {
      *     state ({@code Accelerators.status()}); a degraded one is also listed under {@code degraded}
      * @param service how cxld runs: its configuration files, the last reload, socket activation
      *     (an empty object when nobody said)
-     * @param interruptedCreates what became of the region creates an earlier cxld left under way,
+     * @param interruptedChanges what became of the region creates an earlier cxld left under way,
      *     found at start ({@code region}, {@code asked}, {@code outcome}, {@code detail}); a failed
      *     one is also listed under {@code degraded}
      */
     public record Live(Snapshots.Stats refresh, String listener, long rescanSeconds, int subscribers, String trace,
             String adminGroup, com.fasterxml.jackson.databind.JsonNode handoffs,
             com.fasterxml.jackson.databind.JsonNode accelerators, com.fasterxml.jackson.databind.JsonNode service,
-            com.fasterxml.jackson.databind.JsonNode interruptedCreates) {
+            com.fasterxml.jackson.databind.JsonNode interruptedChanges) {
         public Live(Snapshots.Stats refresh, String listener, long rescanSeconds, int subscribers, String trace,
                 String adminGroup, com.fasterxml.jackson.databind.JsonNode handoffs,
                 com.fasterxml.jackson.databind.JsonNode accelerators, com.fasterxml.jackson.databind.JsonNode service) {
@@ -93,7 +93,7 @@ public final class Status {
         o.put("trace_events", live.trace());
         o.set("handoffs", live.handoffs());
         o.set("accelerators", live.accelerators());
-        o.set("interrupted_creates", live.interruptedCreates());
+        o.set("interrupted_changes", live.interruptedChanges());
 
         ObjectNode counts = o.putObject("counts");
         counts.put("buses", t.ports().stream().filter(p -> p.kind() == PortKind.ROOT).count());
@@ -133,7 +133,7 @@ public final class Status {
         for (com.fasterxml.jackson.databind.JsonNode p : live.handoffs().path("state_problems")) {
             degraded(degraded, "state", List.of(p.asText()));
         }
-        for (com.fasterxml.jackson.databind.JsonNode c : live.interruptedCreates()) {
+        for (com.fasterxml.jackson.databind.JsonNode c : live.interruptedChanges()) {
             if ("failed".equals(c.path("outcome").asText())) {
                 degraded(degraded, c.has("region") ? c.get("region").asText() : "state", List.of(
                         (c.has("asked") ? c.get("asked").asText() + " under way when cxld stopped: " : "")

@@ -61,7 +61,7 @@ class StatusTest {
         List<String> keys = new ArrayList<>();
         s.fieldNames().forEachRemaining(keys::add);
         assertThat(keys).containsExactly("daemon", "kernel_release", "sysfs_root", "last_refresh", "refresh",
-                "trace_events", "handoffs", "accelerators", "interrupted_creates", "counts", "capacity", "degraded", "errors");
+                "trace_events", "handoffs", "accelerators", "interrupted_changes", "counts", "capacity", "degraded", "errors");
     }
 
     @Test
@@ -83,14 +83,14 @@ class StatusTest {
                 .put("detail", "region3 was not committed yet: destroyed");
         creates.addObject().put("region", "region4").put("asked", "attach-region --create of mem1").put("outcome", "failed")
                 .put("detail", "delete region4: the kernel refused: EBUSY");
-        creates.addObject().put("outcome", "failed").put("detail", "/var/lib/cxld/creates.json: not a create journal");
+        creates.addObject().put("outcome", "failed").put("detail", "/var/lib/cxld/region-changes.json: not a region journal");
         Status.Live live = new Status.Live(LIVE.refresh(), LIVE.listener(), 30, 0, LIVE.trace(), "cxl", LIVE.handoffs(),
                 LIVE.accelerators(), f.objectNode(), creates);
         JsonNode s = Status.of(SELF, new CxlSysfs(SysfsFixtures.install("ram1-empty", tmp)).scan(), Instant.EPOCH,
                 Instant.EPOCH, live);
-        assertThat(s.get("interrupted_creates")).isEqualTo(creates);
+        assertThat(s.get("interrupted_changes")).isEqualTo(creates);
         assertThat(s.get("degraded").toString()).isEqualTo("[{\"object\":\"region4\",\"reasons\":[\"attach-region"
                 + " --create of mem1 under way when cxld stopped: delete region4: the kernel refused: EBUSY\"]},"
-                + "{\"object\":\"state\",\"reasons\":[\"/var/lib/cxld/creates.json: not a create journal\"]}]");
+                + "{\"object\":\"state\",\"reasons\":[\"/var/lib/cxld/region-changes.json: not a region journal\"]}]");
     }
 }

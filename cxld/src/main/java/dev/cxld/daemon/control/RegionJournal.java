@@ -1,7 +1,7 @@
 package dev.cxld.daemon.control;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.cxld.daemon.handoff.StateFiles;
+import dev.cxld.daemon.state.StateFiles;
 import dev.cxld.protocol.Json;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,59 +10,70 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The region creates under way, on disk: {@code STATE_DIR/creates.json}. An entry is written
- * (durably, before the kernel is asked for the region) once the region's name is known, and
- * removed when the create is done or undone; for a region made for a handoff, only once the
- * handoff is saved or refused. What is left at start is a create cxld did not finish: it is
- * finished or rolled back then ({@link RegionControl#recover}). The file is kept as every state
- * file is ({@link StateFiles}); no file means no create is under way.
+ * The region creates and destroys under way, on disk: {@code STATE_DIR/region-changes.json}. An
+ * entry is written durably before the kernel is asked for anything (for a create, once the
+ * region's name is known), and removed when the change is done or undone; for a region made for a
+ * handoff, only once the handoff is saved or refused. What is left at start is a change cxld did
+ * not finish: a create is finished or rolled back then, a destroy finished
+ * ({@link RegionControl#recover}). The file is kept as every state file is ({@link StateFiles}); no
+ * file means no change is under way.
  */
-public final class CreateJournal {
-    static final String FILE = "creates.json";
+public final class RegionJournal {
+    static final String FILE = "region-changes.json";
     static final int VERSION = 1;
 
+    /** A create, or a destroy. */
+    public enum Op {
+        @com.fasterxml.jackson.annotation.JsonProperty("create") CREATE,
+        @com.fasterxml.jackson.annotation.JsonProperty("destroy") DESTROY
+    }
+
     /**
-     * One create under way.
+     * One change under way.
      *
-     * @param region the region's name, as the root decoder gave it
-     * @param root the root decoder it is made under
+     * @param op create or destroy
+     * @param region the region's name (for a create, as the root decoder gave it)
+     * @param root the root decoder it is under
      * @param type ram or pmem
-     * @param decoders the endpoint decoders it was to take, in target order
-     * @param forHandoff the memdev whose attach-region --create made it; null: create-region
+     * @param decoders the endpoint decoders it was to take or had, in target order
+     * @param forHandoff the memdev whose attach-region --create made it; null: create-region, or a destroy
      * @param started when (ISO-8601)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Entry(String region, String root, String type, List<String> decoders, String forHandoff, String started) {
+    public record Entry(Op op, String region, String root, String type, List<String> decoders, String forHandoff,
+            String started) {
         public Entry {
+            op = op == null ? Op.CREATE : op;
             decoders = List.copyOf(decoders == null ? List.of() : decoders);
         }
 
         /** What was asked, for the log and status. */
         public String asked() {
-            return forHandoff != null ? "attach-region --create of " + forHandoff : "create-region";
+            return op == Op.DESTROY ? "destroy-region" : forHandoff != null ? "attach-region --create of " + forHandoff
+                    : "create-region";
         }
     }
 
     /** The file's content. */
-    record State(int version, List<Entry> creates) {
+    record State(int version, List<Entry> changes) {
         State {
-            creates = List.copyOf(creates == null ? List.of() : creates);
+            changes = List.copyOf(changes == null ? List.of() : changes);
         }
     }
 
     private final StateFiles files;
     private final List<Entry> entries = new ArrayList<>();
-    /** Why the file on disk could not be read (kept untouched; creates refused); null: it could. */
+    /** Why the file on disk could not be read (kept untouched; changes refused); null: it could. */
     private String unreadable;
 
     /** A journal in {@code stateDir}; null: none (nothing is recorded, nothing is recovered). */
-    public CreateJournal(Path stateDir) {
+    public RegionJournal(Path stateDir) {
         this.files = stateDir == null ? null : new StateFiles(stateDir);
     }
 
-    /** For callers that keep no state: creates are not recorded, and none is recovered. */
-    public static CreateJournal none() {
-        return new CreateJournal(null);
+    /** For callers that keep no state: changes are not recorded, and none is recovered. */
+    public static RegionJournal none() {
+        return new RegionJournal(null);
     }
 
     public Optional<Path> file() {
@@ -70,9 +81,9 @@ public final class CreateJournal {
     }
 
     /**
-     * The creates left under way by an earlier cxld (read once, at start). A file that cannot be
-     * read as a journal is kept as it is and gives none; creates are refused until it is repaired
-     * or removed ({@link #problem}), as they would overwrite it.
+     * The changes left under way by an earlier cxld (read once, at start). A file that cannot be
+     * read as a journal is kept as it is and gives none; region creates and destroys are refused
+     * until it is repaired or removed ({@link #problem}), as they would overwrite it.
      */
     public synchronized List<Entry> load() throws IOException {
         entries.clear();
@@ -91,21 +102,21 @@ public final class CreateJournal {
                 throw new IOException("it is empty or null");
             }
         } catch (IOException e) {
-            unreadable = f.get() + ": not a create journal cxld can read (" + e.getMessage().lines().findFirst()
-                    .orElse("") + "); creates it may hold were not recovered, and region creates are refused until it"
-                    + " is repaired or removed";
+            unreadable = f.get() + ": not a region journal cxld can read (" + e.getMessage().lines().findFirst()
+                    .orElse("") + "); changes it may hold were not recovered, and region creates and destroys are"
+                    + " refused until it is repaired or removed";
             return List.of();
         }
         if (s.version() != VERSION) {
             unreadable = f.get() + ": journal version " + s.version() + ", this cxld reads version " + VERSION
-                    + "; region creates are refused until it is removed";
+                    + "; region creates and destroys are refused until it is removed";
             return List.of();
         }
-        entries.addAll(s.creates());
+        entries.addAll(s.changes());
         return List.copyOf(entries);
     }
 
-    /** Records {@code e} durably; a failure means the create must not start. */
+    /** Records {@code e} durably; a failure means the change must not start. */
     public synchronized void begin(Entry e) throws IOException {
         if (files == null) {
             return;
@@ -123,7 +134,10 @@ public final class CreateJournal {
         }
     }
 
-    /** The create of {@code region} is done or undone; false when that could not be saved (it is kept, and recovered at start). */
+    /**
+     * The change of {@code region} is done or undone; false when that could not be saved (it is
+     * kept, and recovered at start).
+     */
     public synchronized boolean end(String region) {
         if (files == null || !entries.removeIf(x -> x.region().equals(region))) {
             return true;

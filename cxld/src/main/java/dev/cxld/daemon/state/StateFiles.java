@@ -1,4 +1,4 @@
-package dev.cxld.daemon.handoff;
+package dev.cxld.daemon.state;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The files of cxld's state directory ({@code handoffs.json}, {@code creates.json}): the directory
+ * The files of cxld's state directory ({@code handoffs.json}, {@code region-changes.json}): the directory
  * is made mode 0700 and each file 0600; a directory or file that is a symbolic link, that another
  * user owns or that others may write is refused (another user could plant or change state), so
  * cxld does not start. A file is replaced atomically (a temporary file written and fsynced, renamed
