@@ -298,12 +298,19 @@ def full():
     start()
     region = ok("create-region", {"type": "ram", "memdevs": [MEMDEV]})["region"]
     filler = "/tmp/small/filler"
-    subprocess.run(["dd", "if=/dev/zero", "of=" + filler, "bs=4k"], capture_output=True)  # until ENOSPC
+
+    def fill():  # until ENOSPC
+        subprocess.run(["dd", "if=/dev/zero", "of=" + filler, "bs=4k"], capture_output=True)
+
     steps = {}
+    fill()
     steps["attach_full"] = call("attach-region", {"memdev": MEMDEV})
     steps["status_full"] = ok("status")
-    steps["regions_full"] = sorted(facts()["regions"])
     steps["destroy_full"] = call("destroy-region", {"region": region, "force": True})
+    steps["regions_after_destroy_full"] = facts()["regions"]
+    os.unlink(filler)
+    steps["destroy_freed"] = call("destroy-region", {"region": region, "force": True})
+    fill()
     steps["create_full"] = call("create-region", {"type": "ram", "memdevs": [MEMDEV]})
     steps["regions_after_create_full"] = sorted(facts()["regions"])
     os.unlink(filler)

@@ -27,9 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * that is gone, cxld serving;</li>
  * <li>uevents flooded while cxld is stopped until the kernel drops some (ENOBUFS): cxld rescans
  * and lists the region made meanwhile;</li>
- * <li>the state directory's filesystem full (ENOSPC), then read-only: changes refused with the
- * reason and nothing half-done, status degraded until a save succeeds, an acknowledged handoff
- * kept across a restart.</li>
+ * <li>the state directory's filesystem full (ENOSPC), then read-only: changes (attach, create,
+ * destroy, detach) refused with the reason and nothing half-done, status degraded until a save
+ * succeeds, an acknowledged handoff kept across a restart.</li>
  * <li>16 clients at once attaching, detaching, destroying and disabling one region, then 6 detaches
  * at once: every handoff made is active or was detached once, the region is destroyed at most once
  * and never while held, nothing is revoked;</li>
@@ -51,22 +51,13 @@ class CrashVmIT {
         JsonNode report = Json.mapper().readTree(out.resolve("crash.json").toFile());
         Map<String, Integer> outcomes = new TreeMap<>();
 
-        int round = 0;
-        for (JsonNode k : report.at("/create/rounds")) {
-            String at = "create-region killed after " + k.get("delay") + " s (round " + round++ + "): " + k;
-            JsonNode regions = k.at("/facts/regions");
-            wholeOrNothing(at, k);
+        killRounds(report.at("/create/rounds"), "create-region", 1, outcomes, (at, k, regions) -> {
             assertThat(k.get("active")).as(at).isEmpty();
             if (k.path("answer").path("ok").asBoolean()) {
                 assertThat(regions.size()).as(at + ": acknowledged, so it is there").isEqualTo(1);
             }
-            recoveries(at, k, regions, 1, outcomes);
-        }
-        round = 0;
-        for (JsonNode k : report.at("/attach/rounds")) {
-            String at = "attach-region --create killed after " + k.get("delay") + " s (round " + round++ + "): " + k;
-            JsonNode regions = k.at("/facts/regions");
-            wholeOrNothing(at, k);
+        });
+        killRounds(report.at("/attach/rounds"), "attach-region --create", 1, outcomes, (at, k, regions) -> {
             assertThat(k.get("active").size()).as(at + ": a region if and only if a handoff holds it")
                     .isEqualTo(regions.size());
             if (regions.size() == 1) {
@@ -76,23 +67,17 @@ class CrashVmIT {
             if (k.path("answer").path("ok").asBoolean()) {
                 assertThat(k.get("active").size()).as(at + ": acknowledged, so it is there").isEqualTo(1);
             }
-            recoveries(at, k, regions, 1, outcomes);
-        }
-        round = 0;
-        for (JsonNode k : report.at("/destroy/rounds")) {
-            String at = "destroy-region killed after " + k.get("delay") + " s (round " + round++ + "): " + k;
-            JsonNode regions = k.at("/facts/regions");
-            wholeOrNothing(at, k);
+        });
+        killRounds(report.at("/destroy/rounds"), "destroy-region", 0, outcomes, (at, k, regions) -> {
             assertThat(k.get("active")).as(at).isEmpty();
             if (k.path("answer").path("ok").asBoolean()) {
                 assertThat(regions.size()).as(at + ": acknowledged, so it is gone").isZero();
             }
-            recoveries(at, k, regions, 0, outcomes);
-        }
+        });
         assertThat(outcomes.values().stream().mapToInt(Integer::intValue).sum())
                 .as("some kills landed while a create was under way: " + outcomes).isPositive();
 
-        round = 0;
+        int round = 0;
         int revoked = 0;
         int acknowledged = 0;
         for (JsonNode u : report.at("/unbind/rounds")) {
@@ -167,7 +152,13 @@ class CrashVmIT {
         assertThat(f.at("/attach_full/error/message").asText()).endsWith("nothing was handed off");
         assertThat(f.at("/status_full/handoffs/active")).isEmpty();
         assertThat(f.at("/status_full/degraded").toString()).contains("No space left on device");
-        assertThat(f.at("/create_full/error/code").asText()).isEqualTo("UNAVAILABLE");
+        assertThat(f.at("/destroy_full/error/code").asText()).as(f.get("destroy_full").toString()).isEqualTo("UNAVAILABLE");
+        assertThat(f.at("/destroy_full/error/message").asText()).contains("cannot record the destroy of")
+                .contains("No space left on device").endsWith("nothing was written");
+        assertThat(f.get("regions_after_destroy_full").toString()).as("nothing was written: the region is whole")
+                .contains("\"commit\":\"1\",\"bound\":true");
+        assertThat(f.at("/destroy_freed/ok").asBoolean()).as(f.get("destroy_freed").toString()).isTrue();
+        assertThat(f.at("/create_full/error/code").asText()).as(f.get("create_full").toString()).isEqualTo("UNAVAILABLE");
         assertThat(f.at("/create_full/error/message").asText()).contains("No space left on device")
                 .endsWith("nothing was written");
         assertThat(f.get("regions_after_create_full")).as("nothing was written").isEmpty();
@@ -193,6 +184,27 @@ class CrashVmIT {
                 report.at("/destroy/request_seconds"), outcomes,
                 report.at("/unbind/rounds").size(), acknowledged, raced, races.size(), attachWins,
                 o.get("uevents_written").asLong(), o.get("dropped").asLong());
+    }
+
+    /** What one kill round must also show, beside {@link #wholeOrNothing} and {@link #recoveries}. */
+    interface RoundCheck {
+        void check(String at, JsonNode round, JsonNode regions);
+    }
+
+    /**
+     * The rounds of one kill loop: after each restart nothing is half-done, the change under way (if
+     * any) was ended ({@code finished}: that many regions), and what {@code check} asks holds.
+     */
+    static void killRounds(JsonNode rounds, String request, int finished, Map<String, Integer> outcomes, RoundCheck check) {
+        int round = 0;
+        for (JsonNode k : rounds) {
+            String at = request + " killed after " + k.get("delay") + " s (round " + round++ + "): " + k;
+            JsonNode regions = k.at("/facts/regions");
+            wholeOrNothing(at, k);
+            check.check(at, k, regions);
+            recoveries(at, k, regions, finished, outcomes);
+        }
+        assertThat(rounds.size()).as(request + " rounds").isPositive();
     }
 
     /** Every region the kernel has is committed and enabled; no endpoint decoder keeps DPA without a region. */

@@ -17,6 +17,8 @@ import java.util.List;
 final class Args {
     private final String op;
     private final JsonNode args;
+    /** What {@link #as} parsed, by type: a request's arguments are parsed once however often asked. */
+    private final java.util.Map<Class<?>, Object> parsed = new java.util.HashMap<>(2);
 
     Args(Request req) {
         this.op = req.op();
@@ -101,8 +103,14 @@ final class Args {
 
     /** All the arguments as one record of the protocol (ListParams, MemdevDetails); unknown keys ignored. */
     <T> T as(Class<T> type) {
+        Object seen = parsed.get(type);
+        if (seen != null) {
+            return type.cast(seen);
+        }
         try {
-            return Json.mapper().treeToValue(args == null || args.isNull() ? Json.mapper().createObjectNode() : args, type);
+            T value = Json.mapper().treeToValue(args == null || args.isNull() ? Json.mapper().createObjectNode() : args, type);
+            parsed.put(type, value);
+            return value;
         } catch (JsonProcessingException e) {
             throw new Refusal(ErrorCode.INVALID_ARGUMENT, op + ": bad arguments: " + e.getOriginalMessage());
         }

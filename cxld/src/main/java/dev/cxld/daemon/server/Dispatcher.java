@@ -233,10 +233,11 @@ public final class Dispatcher {
             throw new Refusal(ErrorCode.UNKNOWN_OPERATION, "unknown operation \"" + req.op() + "\"; this cxld knows: "
                     + String.join(", ", operations.keySet()));
         }
-        List<String> reads = op.effect() == Operation.Effect.READS_DEVICE ? List.of(op.name())
-                : op.name().equals(Request.LIST) ? DevicePolicy.listReads(args.as(dev.cxld.protocol.MemdevDetails.class))
-                : List.of();
-        if (!reads.isEmpty() && !access.mayChange(peer)) {
+        // the device policy binds users who are not admins; list's details are parsed once (Args keeps them)
+        List<String> reads = access.mayChange(peer) ? List.of() : op.effect() == Operation.Effect.READS_DEVICE
+                ? List.of(op.name()) : op.name().equals(Request.LIST)
+                        ? DevicePolicy.listReads(args.as(dev.cxld.protocol.MemdevDetails.class)) : List.of();
+        if (!reads.isEmpty()) {
             DevicePolicy policy = device;
             for (String r : reads) {
                 if (policy.adminOnly(r)) {
