@@ -196,9 +196,8 @@ public final class Daemon implements AutoCloseable {
         dev.cxld.daemon.control.RegionJournal creates = new dev.cxld.daemon.control.RegionJournal(config.stateDir());
         RegionControl regions = new RegionControl(attributes, s, (name, op) -> {
             Handoffs h = held.get();
-            if (h != null) { // null while Handoffs starts: it tears down only regions no handoff holds
-                h.refuseIfHeld(name, op);
-            }
+            // null while Handoffs starts: it tears down only regions no handoff holds, and serves no one yet
+            return h != null ? h.claim(name, op) : () -> { };
         }, creates);
         Handoffs handoffs = new Handoffs(new HandoffStore(config.stateDir()), s,
                 new PrivateMemoryControl(attributes, new MemorySysfs(config.sysfsRoot()), config.devRoot()), bus, clock,
@@ -223,13 +222,13 @@ public final class Daemon implements AutoCloseable {
         CxlDebugfs debugfs = new CxlDebugfs(config.debugfs());
         FirmwareUpdate firmware = new FirmwareUpdate(attributes, s, clock);
         Dispatcher.Services services = new Dispatcher.Services(s, bus,
-                new MemdevControl(attributes, s, handoffs::refuseIfHeld), access,
+                new MemdevControl(attributes, s, handoffs::claim), access,
                 () -> new Status.Live(s.stats(), l == null ? ls : l.running() ? "running" : "stopped (see the log)",
                         config.rescanInterval().toSeconds(), bus.subscribers(),
                         trace == null ? "disabled: no tracefs configured" : trace.state(), config.adminGroup(),
                         handoffs.status(), policy.status(), service, interrupted),
                 mailbox, poison, handoffs, regions, new Listing(s, mailbox, poison, debugfs, new MemorySysfs(config.sysfsRoot())),
-                new PortControl(attributes, s, handoffs::refuseIfHeld), new DpaControl(attributes, s, handoffs::refuseIfHeld),
+                new PortControl(attributes, s, handoffs::claim), new DpaControl(attributes, s, handoffs::claim),
                 new SanitizeWait(attributes, s), new PoisonControl(debugfs, s), firmware, new Hooks() {
                     @Override
                     public com.fasterxml.jackson.databind.JsonNode reload() {

@@ -22,7 +22,10 @@ public enum ErrorCode {
     DEVICE_ERROR,
     /** cxld cannot serve this now (e.g. no CXL bus). */
     UNAVAILABLE,
-    /** Too many connections (in all, or from this user); try again. */
+    /**
+     * Try again: too many connections (in all, or from this user), device reads over the user's
+     * rate, or an attach while a change is under way on that memdev or region.
+     */
     BUSY,
     /** A bug in cxld; the message says what failed. */
     INTERNAL

@@ -38,11 +38,15 @@ public final class DpaControl {
     public record Request(String memdev, String type, Long size, String decoder, boolean force) {}
 
     public ObjectNode reserve(Request q) {
-        return apply(q, true);
+        try (MemdevControl.Guard.Claim claim = guard.claim(q.memdev(), "reserve-dpa")) {
+            return apply(q, true);
+        }
     }
 
     public ObjectNode free(Request q) {
-        return apply(q, false);
+        try (MemdevControl.Guard.Claim claim = guard.claim(q.memdev(), "free-dpa")) {
+            return apply(q, false);
+        }
     }
 
     private synchronized ObjectNode apply(Request q, boolean alloc) {
@@ -56,7 +60,6 @@ public final class DpaControl {
             throw new Refusal(ErrorCode.INVALID_ARGUMENT, m.memdev() + ": CXL operation disabled (the memdev has no"
                     + " endpoint port: enable it first)");
         }
-        guard.refuseIfHeld(m.memdev(), alloc ? "reserve-dpa" : "free-dpa");
         List<Decoder> decoders = t.decoders().stream()
                 .filter(d -> d.kind() == DecoderKind.ENDPOINT && m.endpoint().equals(d.port()))
                 .sorted(Comparator.comparingLong(Decoder::instance))

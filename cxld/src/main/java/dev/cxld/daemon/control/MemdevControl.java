@@ -25,9 +25,27 @@ public final class MemdevControl {
     private final Snapshots snapshots;
     private final Guard guard;
 
-    /** Refuses (LOCKED) an operation on a memdev that guards a live handoff. */
+    /**
+     * The handoffs, as changing operations see them: {@link #claim} refuses (LOCKED) an operation on
+     * a memdev or region that guards a live handoff, and otherwise keeps it from being handed off
+     * (BUSY) until the claim is closed, so that no attach slips in between the check and the
+     * change (a destroy-region racing an attach-region would tear down a region just handed off).
+     */
+    @FunctionalInterface
     public interface Guard {
-        void refuseIfHeld(String memdev, String operation);
+        Claim claim(String name, String operation);
+
+        /** Refuses like {@link #claim}, for a check with no change after it that an attach could undo. */
+        default void refuseIfHeld(String name, String operation) {
+            claim(name, operation).close();
+        }
+
+        /** Held while a change is made; closed once it is done (or failed). */
+        @FunctionalInterface
+        interface Claim extends AutoCloseable {
+            @Override
+            void close();
+        }
     }
 
     public MemdevControl(SysfsAttributes sysfs, Snapshots snapshots, Guard guard) {
@@ -51,7 +69,12 @@ public final class MemdevControl {
         if (!m.enabled()) {
             return result(m, false);
         }
-        guard.refuseIfHeld(name, "disable-memdev");
+        try (Guard.Claim claim = guard.claim(name, "disable-memdev")) {
+            return disable(t, m, name, force);
+        }
+    }
+
+    private ObjectNode disable(Topology t, Memdev m, String name, boolean force) {
         Integer committed = m.endpoint() == null ? null
                 : t.port(m.endpoint()).map(Port::decodersCommitted).orElse(null);
         List<String> regions = t.regions().stream()

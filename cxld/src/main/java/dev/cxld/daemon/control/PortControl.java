@@ -84,11 +84,12 @@ public final class PortControl {
             return result(p.port(), false, false);
         }
         List<Memdev> active = below(t, p).stream().filter(Memdev::enabled).collect(Collectors.toList());
-        active.forEach(m -> guard.refuseIfHeld(m.memdev(), "disable-port " + p.port()));
-        if (!active.isEmpty() && !force) {
-            throw activeRefusal(p.port(), active);
+        try (Claims claims = claim(active, "disable-port " + p.port())) {
+            if (!active.isEmpty() && !force) {
+                throw activeRefusal(p.port(), active);
+            }
+            sysfs.unbind(DRIVER, p.port(), "disable " + p.port());
         }
-        sysfs.unbind(DRIVER, p.port(), "disable " + p.port());
         Port now = snapshots.fresh().topology().port(p.port()).orElse(null);
         if (now != null && now.enabled()) {
             throw new Refusal(ErrorCode.KERNEL_ERROR, p.port() + ": failed to disable: the kernel accepted the write to "
@@ -106,11 +107,12 @@ public final class PortControl {
         Topology t = snapshots.fresh().topology();
         Port root = findBus(t, ident);
         List<Memdev> active = below(t, root).stream().filter(Memdev::enabled).collect(Collectors.toList());
-        active.forEach(m -> guard.refuseIfHeld(m.memdev(), "disable-bus " + root.port()));
-        if (!active.isEmpty() && !force) {
-            throw activeRefusal(root.port(), active);
+        try (Claims claims = claim(active, "disable-bus " + root.port())) {
+            if (!active.isEmpty() && !force) {
+                throw activeRefusal(root.port(), active);
+            }
+            sysfs.unbindUport(root.port(), "disable " + root.port());
         }
-        sysfs.unbindUport(root.port(), "disable " + root.port());
         boolean gone = snapshots.fresh().topology().port(root.port()).isEmpty();
         if (!gone) {
             throw new Refusal(ErrorCode.KERNEL_ERROR, root.port() + ": failed to disable: its platform device "
@@ -203,5 +205,31 @@ public final class PortControl {
         o.put("enabled", enabled);
         o.put("changed", changed);
         return o;
+    }
+
+    /** The guard's claims on every memdev a port change takes away, closed together. */
+    private static final class Claims implements AutoCloseable {
+        private final java.util.Deque<MemdevControl.Guard.Claim> held = new java.util.ArrayDeque<>();
+
+        @Override
+        public void close() {
+            while (!held.isEmpty()) {
+                held.pop().close();
+            }
+        }
+    }
+
+    /** Claims each of {@code memdevs} for {@code operation}; on a refusal, the claims made so far are let go. */
+    private Claims claim(List<Memdev> memdevs, String operation) {
+        Claims c = new Claims();
+        try {
+            for (Memdev m : memdevs) {
+                c.held.push(guard.claim(m.memdev(), operation));
+            }
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return c;
     }
 }

@@ -205,13 +205,15 @@ public final class RegionControl {
         if (seen.isEmpty()) {
             return false;
         }
-        synchronized (lock(seen.get().rootDecoder())) {
-            java.util.Optional<Region> r = snapshots.fresh().topology().region(name); // no create under this root meanwhile
-            if (r.isEmpty() || r.get().resource() == null || r.get().size() == null || r.get().resource() != resource
-                    || r.get().size() != size) {
-                return false;
+        try (MemdevControl.Guard.Claim claim = guard.claim(name, "destroy-region")) {
+            synchronized (lock(seen.get().rootDecoder())) {
+                java.util.Optional<Region> r = snapshots.fresh().topology().region(name); // no create under this root meanwhile
+                if (r.isEmpty() || r.get().resource() == null || r.get().size() == null || r.get().resource() != resource
+                        || r.get().size() != size) {
+                    return false;
+                }
+                journaledTearDown(checkDestroy(name, true));
             }
-            destroy(name, true);
         }
         return true;
     }
@@ -222,15 +224,21 @@ public final class RegionControl {
      * midway is finished at the next start.
      */
     public ObjectNode destroy(String name, boolean force) {
-        Region r = checkDestroy(name, force);
-        RegionJournal.Entry e = new RegionJournal.Entry(RegionJournal.Op.DESTROY, name, r.rootDecoder(), r.type(),
-                r.mappings().stream().map(Mapping::decoder).toList(), null, java.time.Instant.now().toString());
-        synchronized (lock(r.rootDecoder())) {
-            begin(e);
-            tearDown(r);
-            settled(name);
+        try (MemdevControl.Guard.Claim claim = guard.claim(name, "destroy-region")) {
+            Region r = checkDestroy(name, force);
+            synchronized (lock(r.rootDecoder())) {
+                journaledTearDown(r);
+            }
         }
         return destroyed(name);
+    }
+
+    /** Tears {@code r} down, recorded in the journal meanwhile; the caller holds its claim and its root decoder's lock. */
+    private void journaledTearDown(Region r) {
+        begin(new RegionJournal.Entry(RegionJournal.Op.DESTROY, r.region(), r.rootDecoder(), r.type(),
+                r.mappings().stream().map(Mapping::decoder).toList(), null, java.time.Instant.now().toString()));
+        tearDown(r);
+        settled(r.region());
     }
 
     /**
@@ -243,15 +251,17 @@ public final class RegionControl {
 
     /** A forced destroy, not journaled: for a region whose journal entry is already there. */
     private void tearDownForced(String name) {
-        Region r = checkDestroy(name, true);
-        synchronized (lock(r.rootDecoder())) {
-            tearDown(r);
+        try (MemdevControl.Guard.Claim claim = guard.claim(name, "destroy-region")) {
+            Region r = checkDestroy(name, true);
+            synchronized (lock(r.rootDecoder())) {
+                tearDown(r);
+            }
         }
     }
 
+    /** The region to destroy, checked; the caller holds the guard's claim on it. */
     private Region checkDestroy(String name, boolean force) {
         Region r = region(snapshots.fresh().topology(), name);
-        guard.refuseIfHeld(name, "destroy-region");
         if (Boolean.TRUE.equals(r.locked())) {
             throw new Refusal(ErrorCode.LOCKED, name + " is locked by the kernel (regionZ/locked): it cannot be destroyed");
         }
@@ -326,10 +336,11 @@ public final class RegionControl {
 
     public ObjectNode disable(String name) {
         Region r = region(snapshots.fresh().topology(), name);
-        guard.refuseIfHeld(name, "disable-region");
-        synchronized (lock(r.rootDecoder())) {
-            if (r.enabled()) {
-                sysfs.unbind(DRIVER, name, "disable " + name);
+        try (MemdevControl.Guard.Claim claim = guard.claim(name, "disable-region")) {
+            synchronized (lock(r.rootDecoder())) {
+                if (r.enabled()) {
+                    sysfs.unbind(DRIVER, name, "disable " + name);
+                }
             }
         }
         return describe(name);

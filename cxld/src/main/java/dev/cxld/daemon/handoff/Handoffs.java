@@ -17,6 +17,7 @@ import dev.cxld.protocol.model.Topology;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,8 @@ public final class Handoffs {
     /** Handoffs whose holder is gone (a closed connection, an undone attach) but whose release could not be recorded yet, with the reason. */
     private final Map<Handoff, String> ended = new IdentityHashMap<>();
     private final List<Revoked> revoked = new ArrayList<>();
+    /** Memdevs and regions a changing operation has claimed, with the operations (see {@link #claim}). */
+    private final Map<String, List<String>> claimed = new HashMap<>();
     /** Why the state file could not be read at start (null: it could): then no handoff changes. */
     private final String unreadable;
     /** Why the last save failed (null: it did not), for status. */
@@ -188,6 +191,7 @@ public final class Handoffs {
         }
         AttachPolicy.Attachable a = (AttachPolicy.Attachable) d;
         Region region = a.region();
+        refuseIfClaimed(memdev, region.region());
         // no byte of the range may stay System RAM: refused (and undone) otherwise
         PrivateMemoryControl.Made made = memory.makePrivate(region);
         PrivateMemoryState pm = PrivateMemoryState.of(made);
@@ -417,6 +421,45 @@ public final class Handoffs {
     }
 
     /** Refuses with LOCKED when {@code name} (memdev or region) is guarded by a handoff. */
+    /**
+     * The guard of changing operations ({@code MemdevControl.Guard}): refuses {@code operation} on
+     * {@code name} (a memdev or region) while a handoff holds it, and otherwise keeps it from
+     * being handed off until the returned claim is closed: an attach meanwhile is BUSY, so no
+     * handoff begins between the check and the change (a destroy-region racing an attach-region
+     * tore down the region just handed off, in a guest: CrashVmIT's races).
+     */
+    public synchronized dev.cxld.daemon.control.MemdevControl.Guard.Claim claim(String name, String operation) {
+        refuseIfHeld(name, operation);
+        claimed.computeIfAbsent(name, k -> new ArrayList<>()).add(operation);
+        java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+        return () -> {
+            if (open.getAndSet(false)) {
+                unclaim(name, operation);
+            }
+        };
+    }
+
+    private synchronized void unclaim(String name, String operation) {
+        List<String> ops = claimed.get(name);
+        if (ops != null) {
+            ops.remove(operation);
+            if (ops.isEmpty()) {
+                claimed.remove(name);
+            }
+        }
+    }
+
+    /** BUSY when a change is under way on the memdev or the region an attach would hand off. */
+    private void refuseIfClaimed(String memdev, String region) {
+        for (String name : List.of(memdev, region)) {
+            List<String> ops = claimed.get(name);
+            if (ops != null && !ops.isEmpty()) {
+                throw new Refusal(ErrorCode.BUSY, "attach-region " + memdev + ": " + name + " is being changed right now ("
+                        + ops.get(0) + "); try again once that is done");
+            }
+        }
+    }
+
     public void refuseIfHeld(String name, String operation) {
         refuseIfUnreadable(operation + " " + name);
         find(name).ifPresent(h -> {

@@ -42,6 +42,7 @@ class NdctlVerbsControlTest {
             if (name.equals(held)) {
                 throw new Refusal(ErrorCode.LOCKED, op + " would invalidate the handoff of " + name);
             }
+            return () -> { };
         };
     }
 

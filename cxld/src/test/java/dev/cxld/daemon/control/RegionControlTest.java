@@ -38,6 +38,7 @@ class RegionControlTest {
             if (name.equals(held)) {
                 throw new Refusal(ErrorCode.LOCKED, op + " " + name + " is held");
             }
+            return () -> { };
         });
     }
 

@@ -40,7 +40,7 @@ class RegionRecoveryTest {
         state = dir.resolve("state");
         journal = new RegionJournal(state);
         Snapshots snapshots = new Snapshots(new CxlSysfs(sys), Clock.systemUTC(), new EventBus(Clock.systemUTC()));
-        regions = new RegionControl(new SysfsAttributes(sys), snapshots, (name, op) -> { }, journal);
+        regions = new RegionControl(new SysfsAttributes(sys), snapshots, (name, op) -> () -> { }, journal);
     }
 
     /** What an earlier cxld left: {@code entries} in the journal, as it wrote them. */

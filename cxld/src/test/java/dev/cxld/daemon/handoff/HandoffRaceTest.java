@@ -137,6 +137,54 @@ class HandoffRaceTest {
                 new HandoffFiles(tmp.resolve("run/handoffs"))).active()).isEmpty();
     }
 
+    /**
+     * A change that claimed the region (destroy-region, disable-memdev) is never overlapped by an
+     * attach: while a claim is held, the region is not handed off; attaches meanwhile are BUSY. In a
+     * guest, a destroy-region racing an attach-region once tore down the region just handed off.
+     */
+    @Test
+    void noAttachSlipsInWhileAChangeHoldsItsClaim() throws Exception {
+        Path sys = SysfsFixtures.install("ram3-committed", tmp);
+        SysfsFixtures.bindDax(sys, "region1", "dax1.0", "device_dax");
+        Snapshots snapshots = new Snapshots(new CxlSysfs(sys), Clock.systemUTC(), bus);
+        Handoffs hs = new Handoffs(new HandoffStore(tmp.resolve("state")), snapshots,
+                new PrivateMemoryControl(new SysfsAttributes(sys), new MemorySysfs(sys), sys.resolve("dev")), bus,
+                Clock.systemUTC(), pid -> java.util.OptionalLong.empty(), (region, resource, size) -> true,
+                new HandoffFiles(tmp.resolve("run/handoffs")));
+        pool = Executors.newFixedThreadPool(THREADS);
+        Map<String, Integer> outcomes = new TreeMap<>();
+        int rounds = Math.max(20, ROUNDS / 3);
+        for (int round = 0; round < rounds; round++) {
+            List<Object> r = race(i -> {
+                if (i % 4 != 0) {
+                    return hs.attach("mem2", ALICE);
+                }
+                try (var claim = hs.claim(i % 8 == 0 ? "region1" : "mem2", i % 8 == 0 ? "destroy-region" : "disable-memdev")) {
+                    // the change would be made here: no handoff may begin meanwhile
+                    for (int k = 0; k < 50; k++) {
+                        if (!hs.active().isEmpty()) {
+                            return "an attach slipped in while claimed: " + hs.active();
+                        }
+                        Thread.onSpinWait();
+                    }
+                    return "claimed";
+                }
+            });
+            final int n = round;
+            assertThat(r).as("round " + n + ": " + r).noneMatch(o -> o instanceof String s && s.startsWith("an attach"));
+            assertThat(codes(r)).as("round " + n).isSubsetOf(ErrorCode.LOCKED, ErrorCode.BUSY);
+            assertThat(r.stream().filter(o -> o instanceof Handoff).count()).as("round " + n).isLessThanOrEqualTo(1);
+            for (Object o : r) {
+                outcomes.merge(o instanceof Refusal f ? f.error().code().name() : o instanceof Handoff ? "attached"
+                        : String.valueOf(o), 1, Integer::sum);
+            }
+            hs.active().forEach(h -> hs.detach("mem2", false));
+        }
+        System.out.printf("races of claims (destroy-region, disable-memdev) against attaches: %d rounds of %d threads:"
+                + " %s%n", rounds, THREADS, outcomes);
+        assertThat(outcomes).containsKeys("claimed", "attached");
+    }
+
     interface Action {
         Object run(int thread);
     }

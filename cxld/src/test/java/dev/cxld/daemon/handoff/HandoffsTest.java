@@ -243,7 +243,7 @@ class HandoffsTest {
     void aHeldMemdevCannotBeDisabledEvenByForce() throws Exception {
         Handoffs hs = handoffs();
         hs.attach("mem2", ALICE);
-        MemdevControl control = new MemdevControl(new SysfsAttributes(sys), snapshots, hs::refuseIfHeld);
+        MemdevControl control = new MemdevControl(new SysfsAttributes(sys), snapshots, hs::claim);
         assertThatThrownBy(() -> control.disable("mem2", true)).satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.LOCKED))
                 .hasMessageStartingWith("disable-memdev mem2 would invalidate the handoff of region1 (memdev mem2) to alice");
     }

@@ -46,11 +46,8 @@ public final class TestDispatchers {
         Snapshots snapshots = new Snapshots(new CxlSysfs(sys), Clock.systemUTC(), bus);
         Handoffs handoffs;
         java.util.concurrent.atomic.AtomicReference<Handoffs> held = new java.util.concurrent.atomic.AtomicReference<>();
-        RegionControl regions = new RegionControl(new SysfsAttributes(sys), snapshots, (name, op) -> {
-            if (held.get() != null) {
-                held.get().refuseIfHeld(name, op);
-            }
-        });
+        RegionControl regions = new RegionControl(new SysfsAttributes(sys), snapshots,
+                (name, op) -> held.get() != null ? held.get().claim(name, op) : () -> { });
         try {
             handoffs = new Handoffs(new HandoffStore(sys.resolveSibling(sys.getFileName() + "-state")), snapshots,
                     new dev.cxld.daemon.control.PrivateMemoryControl(new SysfsAttributes(sys),
@@ -64,13 +61,13 @@ public final class TestDispatchers {
         SysfsAttributes attributes = new SysfsAttributes(sys);
         MemdevCommands mailbox = new MemdevCommands(new MailboxService(sys.resolve("dev"), snapshots), attributes, snapshots);
         Dispatcher.Services services = new Dispatcher.Services(snapshots, bus,
-                new MemdevControl(attributes, snapshots, handoffs::refuseIfHeld), access,
+                new MemdevControl(attributes, snapshots, handoffs::claim), access,
                 () -> new Status.Live(snapshots.stats(), "off", 30, bus.subscribers(), "disabled: test", access.adminGroup(),
                         handoffs.status(), com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode()),
                 mailbox, new PoisonList(attributes, bus, () -> false), handoffs,
                 regions, new Listing(snapshots, mailbox),
-                new dev.cxld.daemon.control.PortControl(attributes, snapshots, handoffs::refuseIfHeld),
-                new dev.cxld.daemon.control.DpaControl(attributes, snapshots, handoffs::refuseIfHeld),
+                new dev.cxld.daemon.control.PortControl(attributes, snapshots, handoffs::claim),
+                new dev.cxld.daemon.control.DpaControl(attributes, snapshots, handoffs::claim),
                 new dev.cxld.daemon.control.SanitizeWait(attributes, snapshots),
                 new dev.cxld.daemon.control.PoisonControl(new dev.cxld.daemon.sysfs.CxlDebugfs(null), snapshots),
                 new dev.cxld.daemon.control.FirmwareUpdate(attributes, snapshots, Clock.systemUTC()));
