@@ -193,20 +193,20 @@ public final class Daemon implements AutoCloseable {
         // regions and handoffs know each other: a held region is not destroyed, an ended handoff
         // destroys the region cxld created for it
         java.util.concurrent.atomic.AtomicReference<Handoffs> held = new java.util.concurrent.atomic.AtomicReference<>();
-        dev.cxld.daemon.control.RegionJournal creates = new dev.cxld.daemon.control.RegionJournal(config.stateDir());
+        dev.cxld.daemon.control.RegionJournal journal = new dev.cxld.daemon.control.RegionJournal(config.stateDir());
         RegionControl regions = new RegionControl(attributes, s, (name, op) -> {
             Handoffs h = held.get();
             // null while Handoffs starts: it tears down only regions no handoff holds, and serves no one yet
             return h != null ? h.claim(name, op) : () -> { };
-        }, creates);
+        }, journal);
         Handoffs handoffs = new Handoffs(new HandoffStore(config.stateDir()), s,
                 new PrivateMemoryControl(attributes, new MemorySysfs(config.sysfsRoot()), config.devRoot()), bus, clock,
                 new dev.cxld.daemon.sysfs.ProcStat(config.procRoot())::startTime, regions::destroyIfSame,
                 new HandoffFiles(config.runDir().resolve("handoffs")));
         held.set(handoffs);
-        // creates a killed cxld left under way are finished or rolled back before anyone is served
+        // creates and destroys a killed cxld left under way are ended before anyone is served
         com.fasterxml.jackson.databind.node.ArrayNode interrupted = interruptedChanges(regions.recover(
-                region -> handoffs.active().stream().anyMatch(h -> h.region().equals(region))), creates.problem());
+                region -> handoffs.active().stream().anyMatch(h -> h.region().equals(region))), journal.problem());
         Accelerators policy = new Accelerators(config.settings().accelerators(), handoffs, s, bus,
                 Dispatcher.Services.regionMaker(regions),
                 m -> attributes.pciFunctionOf(m.memdev()).map(f -> new AcceleratorRule.PciId(f.vendor(), f.device()))
@@ -322,7 +322,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * Status's {@code interrupted_changes}: what became of the creates found under way at start,
+     * Status's {@code interrupted_changes}: what became of the changes found under way at start,
      * and the journal itself when it could not be read.
      */
     private static com.fasterxml.jackson.databind.node.ArrayNode interruptedChanges(

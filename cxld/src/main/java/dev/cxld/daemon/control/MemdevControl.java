@@ -35,11 +35,6 @@ public final class MemdevControl {
     public interface Guard {
         Claim claim(String name, String operation);
 
-        /** Refuses like {@link #claim}, for a check with no change after it that an attach could undo. */
-        default void refuseIfHeld(String name, String operation) {
-            claim(name, operation).close();
-        }
-
         /** Held while a change is made; closed once it is done (or failed). */
         @FunctionalInterface
         interface Claim extends AutoCloseable {

@@ -46,12 +46,12 @@ public final class RegionControl {
     private final RegionJournal journal;
     private final Map<String, Object> rootLocks = new ConcurrentHashMap<>();
 
-    /** Without a journal: creates are not recorded, so none killed midway is recovered (tests, one-shot tools). */
+    /** Without a journal: changes are not recorded, so none killed midway is recovered (tests). */
     public RegionControl(SysfsAttributes sysfs, Snapshots snapshots, MemdevControl.Guard guard) {
         this(sysfs, snapshots, guard, RegionJournal.none());
     }
 
-    /** Creates recorded in {@code journal} while under way, so that {@link #recover} can end them at start. */
+    /** Creates and destroys recorded in {@code journal} while under way, so that {@link #recover} can end them at start. */
     public RegionControl(SysfsAttributes sysfs, Snapshots snapshots, MemdevControl.Guard guard, RegionJournal journal) {
         this.sysfs = sysfs;
         this.snapshots = snapshots;
@@ -404,8 +404,8 @@ public final class RegionControl {
     /**
      * What became of a create or destroy an earlier cxld left under way.
      *
-     * @param region the region it was making
-     * @param asked what was asked (create-region, or attach-region --create of a memdev)
+     * @param region the region it was making or destroying
+     * @param asked what was asked (create-region, attach-region --create of a memdev, or destroy-region)
      * @param outcome {@code finished}, {@code rolled back}, {@code nothing to undo}, {@code left alone}
      *     (a region by that name that is not the one cxld was making or destroying) or
      *     {@code failed} (kept, tried again at the next start)
@@ -437,12 +437,10 @@ public final class RegionControl {
                 r = new Recovery(e.region(), e.asked(), "failed", failure.getMessage()
                         + "; kept, to be tried again at the next start (or destroy-region it)");
             }
-            if (!r.failed()) {
-                settled(e.region());
-            }
             if (r.failed()) {
                 LOG.error("{} of {}, under way when cxld stopped: {}: {}", r.asked(), r.region(), r.outcome(), r.detail());
             } else {
+                settled(e.region());
                 LOG.warn("{} of {}, under way when cxld stopped: {}: {}", r.asked(), r.region(), r.outcome(), r.detail());
             }
             done.add(r);
@@ -472,10 +470,9 @@ public final class RegionControl {
                 return new Recovery(e.region(), e.asked(), "finished", "the handoff of " + e.forHandoff() + " holds "
                         + e.region() + ": it was saved before cxld stopped");
             }
-            tearDownForced(e.region());
             return new Recovery(e.region(), e.asked(), "rolled back", "the attach was never acknowledged: "
                     + e.region() + " (" + (committed ? "committed" : "not committed") + ") was destroyed"
-                    + freeOrphanDpa(snapshots.fresh().topology(), e));
+                    + tearDownWithOrphans(t, e));
         }
         if (committed) {
             if (!r.enabled()) {
@@ -487,10 +484,8 @@ public final class RegionControl {
             }
             return new Recovery(e.region(), e.asked(), "finished", e.region() + " was committed and enabled");
         }
-        String freed = freeOrphanDpa(t, e); // before the region's own DPA: decoders are freed highest first
-        tearDownForced(e.region());
         return new Recovery(e.region(), e.asked(), "rolled back", e.region() + " was not committed yet: destroyed"
-                + freed);
+                + tearDownWithOrphans(t, e));
     }
 
     /**
@@ -506,11 +501,9 @@ public final class RegionControl {
         if (other.isPresent()) {
             return other.get();
         }
-        String freed = freeOrphanDpa(t, e);
-        tearDownForced(e.region());
         return new Recovery(e.region(), e.asked(), "finished", "what was left of " + e.region() + " ("
                 + (Boolean.TRUE.equals(found.get().committed()) ? "committed" : "decommitted") + ", "
-                + found.get().mappings().size() + " target(s)) was torn down and deleted" + freed);
+                + found.get().mappings().size() + " target(s)) was torn down and deleted" + tearDownWithOrphans(t, e));
     }
 
     /** "left alone" when {@code r} is not the region of {@code e}: under another root decoder, or with targets it did not have. */
@@ -524,6 +517,16 @@ public final class RegionControl {
                 + " is not the region cxld was " + what + " (" + (!r.rootDecoder().equals(e.root()) ? "it is under "
                         + r.rootDecoder() + ", not " + e.root() : "it has " + String.join(", ", foreign) + ", which "
                         + (e.op() == RegionJournal.Op.DESTROY ? "it did not have" : "cxld did not choose")) + ")"));
+    }
+
+    /**
+     * Destroys the region of {@code e} (forced), after freeing the DPA of its decoders that no region
+     * took: those first, as decoders are freed highest first. What it freed, as a clause.
+     */
+    private String tearDownWithOrphans(Topology t, RegionJournal.Entry e) {
+        String freed = freeOrphanDpa(t, e);
+        tearDownForced(e.region());
+        return freed;
     }
 
     /**
@@ -541,7 +544,7 @@ public final class RegionControl {
                 .collect(Collectors.joining(", ")) + " was freed";
     }
 
-    /** Records a create about to start; a journal that cannot be written refuses it, before anything is written. */
+    /** Records a change about to start; a journal that cannot be written refuses it, before anything is written. */
     private void begin(RegionJournal.Entry e) {
         try {
             journal.begin(e);
@@ -555,12 +558,12 @@ public final class RegionControl {
     }
 
     /**
-     * The create of {@code region} is over: done, undone, or (made for a handoff) the handoff is
-     * saved or refused. Its journal entry goes.
+     * The change of {@code region} is over: done, undone, or (a region made for a handoff) the
+     * handoff is saved or refused. Its journal entry goes.
      */
     public void settled(String region) {
         if (!journal.end(region)) {
-            LOG.warn("cannot remove the create of {} from {}: the next start will find it done", region,
+            LOG.warn("cannot remove the change of {} from {}: the next start will find it done", region,
                     journal.file().map(Path::toString).orElse("the journal"));
         }
     }

@@ -124,12 +124,14 @@ public final class RegionJournal {
         if (unreadable != null) {
             throw new IOException(unreadable);
         }
+        List<Entry> before = List.copyOf(entries);
         entries.removeIf(x -> x.region().equals(e.region()));
         entries.add(e);
         try {
             save();
         } catch (IOException failure) {
-            entries.remove(e);
+            entries.clear();
+            entries.addAll(before); // as on disk: an entry this one would have replaced included
             throw failure;
         }
     }

@@ -420,7 +420,6 @@ public final class Handoffs {
                 .findFirst();
     }
 
-    /** Refuses with LOCKED when {@code name} (memdev or region) is guarded by a handoff. */
     /**
      * The guard of changing operations ({@code MemdevControl.Guard}): refuses {@code operation} on
      * {@code name} (a memdev or region) while a handoff holds it, and otherwise keeps it from
@@ -460,6 +459,7 @@ public final class Handoffs {
         }
     }
 
+    /** Refuses with LOCKED when {@code name} (memdev or region) is guarded by a handoff. */
     public void refuseIfHeld(String name, String operation) {
         refuseIfUnreadable(operation + " " + name);
         find(name).ifPresent(h -> {

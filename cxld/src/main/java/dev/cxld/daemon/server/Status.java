@@ -38,9 +38,9 @@ public final class Status {
      *     state ({@code Accelerators.status()}); a degraded one is also listed under {@code degraded}
      * @param service how cxld runs: its configuration files, the last reload, socket activation
      *     (an empty object when nobody said)
-     * @param interruptedChanges what became of the region creates an earlier cxld left under way,
-     *     found at start ({@code region}, {@code asked}, {@code outcome}, {@code detail}); a failed
-     *     one is also listed under {@code degraded}
+     * @param interruptedChanges what became of the region creates and destroys an earlier cxld
+     *     left under way, found at start ({@code region}, {@code asked}, {@code outcome},
+     *     {@code detail}); a failed one is also listed under {@code degraded}
      */
     public record Live(Snapshots.Stats refresh, String listener, long rescanSeconds, int subscribers, String trace,
             String adminGroup, com.fasterxml.jackson.databind.JsonNode handoffs,
